@@ -1,0 +1,76 @@
+"""Developer tasks. ``python3 -m nox`` runs the default set (what CI runs); ``nox -s demo``
+runs the demo against the bundled emulator; ``nox -l`` lists everything."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "types", "tests", "openai", "azure_core"]
+nox.options.error_on_missing_interpreters = False
+nox.needs_version = ">=2024.3.2"
+
+
+#: openai releases the integration supports, each with a different transport or hook behaviour
+OPENAI_VERSIONS = {
+    "1.109": "openai>=1.109,<1.110",  # httpx; hook exceptions wrapped and retried
+    "2.30": "openai>=2.30,<2.31",  # httpx; last release that wraps hook exceptions
+    "2.latest": "openai>=2.31,<3",  # httpx; hook exceptions propagate
+    "3.latest": "openai>=3,<4",  # httpx2
+}
+
+#: azure-core: the oldest release azure-ai-inference accepts, and the newest
+AZURE_CORE_VERSIONS = {
+    "oldest": "azure-core==1.30.0",
+    "latest": "azure-core",
+}
+
+
+def _install(session: nox.Session, *extra: str) -> None:
+    session.install("-e", ".[test]", *extra)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite with the current SDK releases."""
+    _install(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+@nox.parametrize("version", list(OPENAI_VERSIONS))
+def openai(session: nox.Session, version: str) -> None:
+    """The openai integration and emulator tests on one supported openai release."""
+    _install(session, OPENAI_VERSIONS[version])
+    session.run("python", "-c", "import openai; print('openai', openai.__version__)")
+    session.run("pytest", "-m", "openai", "-q", *session.posargs)
+
+
+@nox.session
+@nox.parametrize("version", list(AZURE_CORE_VERSIONS))
+def azure_core(session: nox.Session, version: str) -> None:
+    """The azure-core integration and emulator tests on the oldest and newest azure-core."""
+    _install(session, AZURE_CORE_VERSIONS[version])
+    session.run("python", "-c", "import azure.core; print('azure-core', azure.core.__version__)")
+    session.run("pytest", "-m", "azure", "-q", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", "src", "tests", "samples", "benchmarks", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "samples", "benchmarks", "noxfile.py")
+
+
+@nox.session
+def types(session: nox.Session) -> None:
+    """mypy --strict on the package."""
+    session.install("-e", ".[all,otel]", "mypy>=1.10")
+    session.run("mypy")
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """The main job: the guided demo against the bundled emulator (no Azure account needed)."""
+    session.install("-e", ".[all]")
+    session.run("foundry-doctor", "demo", *session.posargs)

@@ -1,0 +1,67 @@
+"""foundry-doctor: names the root cause of 401/403/404 failures from Microsoft Foundry and
+Azure OpenAI, and the exact fix, in the exception you already catch.
+
+    client = foundry_doctor.instrument(client)
+
+Importing this package is cheap: the SDK integrations (azure-core, openai, httpx) are loaded
+only when one of their names is first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import TYPE_CHECKING, Any
+
+from foundry_doctor._version import __version__
+
+if TYPE_CHECKING:
+    from foundry_doctor.diagnosis import Diagnosis, Evidence, Finding, diagnose
+    from foundry_doctor.facts import Facts, TokenClaims
+    from foundry_doctor.integrations.azure_core import (
+        AsyncDiagnosticsPolicy,
+        DiagnosticsPolicy,
+    )
+    from foundry_doctor.integrations.check import check
+    from foundry_doctor.integrations.explain import explain
+    from foundry_doctor.integrations.httpx_hooks import (
+        async_response_hook,
+        install_hooks,
+        response_hook,
+    )
+    from foundry_doctor.integrations.instrument import instrument
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+# public name -> module that defines it; imported on first use (PEP 562)
+_LAZY = {
+    "Diagnosis": "foundry_doctor.diagnosis",
+    "Evidence": "foundry_doctor.diagnosis",
+    "Finding": "foundry_doctor.diagnosis",
+    "diagnose": "foundry_doctor.diagnosis",
+    "Facts": "foundry_doctor.facts",
+    "TokenClaims": "foundry_doctor.facts",
+    "DiagnosticsPolicy": "foundry_doctor.integrations.azure_core",
+    "AsyncDiagnosticsPolicy": "foundry_doctor.integrations.azure_core",
+    "instrument": "foundry_doctor.integrations.instrument",
+    "explain": "foundry_doctor.integrations.explain",
+    "check": "foundry_doctor.integrations.check",
+    "response_hook": "foundry_doctor.integrations.httpx_hooks",
+    "async_response_hook": "foundry_doctor.integrations.httpx_hooks",
+    "install_hooks": "foundry_doctor.integrations.httpx_hooks",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'foundry_doctor' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

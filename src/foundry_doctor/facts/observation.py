@@ -1,0 +1,202 @@
+"""The facts observed about one failed call: one immutable value that every rule reads.
+
+Integrations build :class:`Facts` from a live request and response (:meth:`Facts.observe`);
+the command line builds them from a JSON case record (:meth:`Facts.from_case`). Secrets never
+enter a ``Facts`` value: of the credential headers only their *kind* is kept (a JWT, an opaque
+string such as a key, or nothing) together with the JWT's decoded claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from foundry_doctor.facts.tokens import TokenClaims, decode_claims, looks_like_jwt
+
+__all__ = [
+    "BODY_READ_LIMIT",
+    "SECRET_HEADERS",
+    "AuthFacts",
+    "BearerKind",
+    "CredentialKind",
+    "Facts",
+]
+
+#: At most this many bytes of an error body are read and kept.
+BODY_READ_LIMIT = 64 * 1024
+
+#: Headers whose values are secrets: never stored, never shown.
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "api-key",
+        "ocp-apim-subscription-key",
+        "x-api-key",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+    }
+)
+
+_MAX_HEADERS = 100
+_MAX_HEADER_VALUE = 1024
+
+BearerKind = Literal["jwt", "opaque"]
+CredentialKind = Literal["api-key", "token", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthFacts:
+    """What the request carried for authentication, without the secrets themselves.
+
+    ``authorization`` is ``"jwt"`` when ``Authorization: Bearer`` held a JWT, ``"opaque"`` when
+    it held anything else (typically an API key), ``None`` when there was no such header.
+    ``api_key`` says whether an ``api-key`` header was sent. ``claims`` are the JWT's decoded,
+    unverified claims when one was sent and readable.
+    """
+
+    authorization: BearerKind | None = None
+    api_key: bool = False
+    claims: TokenClaims | None = None
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> AuthFacts:
+        """Classify the credential headers of a request. Never raises on odd input."""
+        authorization: BearerKind | None = None
+        api_key = False
+        claims: TokenClaims | None = None
+        for name, value in _header_items(headers):
+            lowered = name.lower()
+            if lowered == "api-key":
+                api_key = bool(value.strip())
+            elif lowered == "authorization":
+                scheme, _, credential = value.strip().partition(" ")
+                credential = credential.strip()
+                if scheme.lower() != "bearer" or not credential:
+                    authorization = "opaque" if value.strip() else None
+                    continue
+                if looks_like_jwt(credential):
+                    authorization = "jwt"
+                    claims = decode_claims(credential)
+                else:
+                    authorization = "opaque"
+        return cls(authorization=authorization, api_key=api_key, claims=claims)
+
+
+def _header_items(
+    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+) -> Iterable[tuple[str, str]]:
+    if headers is None:
+        return ()
+    try:
+        items: Iterable[Any] = headers.items() if isinstance(headers, Mapping) else headers
+        result: list[tuple[str, str]] = []
+        for pair in items:
+            name, value = pair
+            result.append((_text(name), _text(value)))
+            if len(result) >= _MAX_HEADERS:
+                break
+        return result
+    except (TypeError, ValueError):
+        return ()
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value if isinstance(value, str) else str(value)
+
+
+def _safe_headers(
+    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+) -> Mapping[str, str]:
+    """Lower-cased response headers without any secret, values capped in length."""
+    return {
+        name.lower(): value[:_MAX_HEADER_VALUE]
+        for name, value in _header_items(headers)
+        if name.lower() not in SECRET_HEADERS
+    }
+
+
+def _capped_body(body: str | bytes | None) -> str | None:
+    if body is None:
+        return None
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body[:BODY_READ_LIMIT]).decode("utf-8", errors="replace")
+    if isinstance(body, str):
+        return body[:BODY_READ_LIMIT]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything known about one failed call; unknown values are ``None``.
+
+    ``client`` names the client kind: ``"azure-ai-inference"``, ``"azure-ai-projects"``,
+    ``"openai.AzureOpenAI"``, ``"openai.OpenAI"``, ``"azure-core"`` (another azure-core client)
+    or ``"http"`` (anything else). ``credential`` is what the user configured (``"api-key"``,
+    ``"token"``, ``"none"``), which may differ from what the request actually carried
+    (``auth``). ``headers`` are the *response* headers, lower-cased, secrets removed. ``body``
+    is the response body as text, at most :data:`BODY_READ_LIMIT` characters. ``now`` is the
+    call's time in epoch seconds.
+    """
+
+    client: str | None = None
+    endpoint: str | None = None
+    credential: CredentialKind | None = None
+    scopes: tuple[str, ...] | None = None
+    method: str | None = None
+    url: str | None = None
+    model: str | None = None
+    auth: AuthFacts = field(default_factory=AuthFacts)
+    status: int | None = None
+    reason: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: str | None = None
+    now: float | None = None
+    sdk_versions: Mapping[str, str] = field(default_factory=dict)
+    case_id: str | None = None
+
+    @classmethod
+    def observe(
+        cls,
+        *,
+        status: int | None,
+        request_headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        response_headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        body: str | bytes | None = None,
+        client: str | None = None,
+        endpoint: str | None = None,
+        credential: CredentialKind | None = None,
+        scopes: Iterable[str] | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        model: str | None = None,
+        reason: str | None = None,
+        now: float | None = None,
+        sdk_versions: Mapping[str, str] | None = None,
+    ) -> Facts:
+        """Build facts from a live exchange: request headers are reduced to :class:`AuthFacts`
+        (the credential values are dropped here), response headers lose any secret, and the
+        body is capped. Never raises on malformed input."""
+        return cls(
+            client=client,
+            endpoint=endpoint,
+            credential=credential,
+            scopes=tuple(scopes) if scopes is not None else None,
+            method=method,
+            url=url,
+            model=model,
+            auth=AuthFacts.from_headers(request_headers or {}),
+            status=status if isinstance(status, int) else None,
+            reason=reason,
+            headers=_safe_headers(response_headers),
+            body=_capped_body(body),
+            now=now,
+            sdk_versions=dict(sdk_versions or {}),
+        )
+
+    def with_changes(self, **changes: Any) -> Facts:
+        """A copy with some fields replaced."""
+        return replace(self, **changes)

@@ -1,0 +1,78 @@
+"""Exceptions that keep the SDK's own type and also carry a diagnosis.
+
+:func:`diagnosed_class` makes (once per SDK class) a subclass of the SDK's exception class that
+adds ``.diagnosis`` and appends the rendered diagnosis to ``str(exc)``. The subclass keeps the
+SDK class's name and module, so tracebacks and ``except`` clauses read exactly as before, and it
+pickles as the plain SDK class.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, TypeVar
+
+from foundry_doctor.diagnosis.model import Diagnosis
+
+__all__ = ["DiagnosedError", "attach", "diagnosed_class"]
+
+E = TypeVar("E", bound=BaseException)
+
+_classes: dict[type[BaseException], type[BaseException]] = {}
+_lock = threading.Lock()
+
+
+class DiagnosedError(BaseException):
+    """Marker base of every enriched exception class: ``isinstance(exc, DiagnosedError)``
+    tells that ``exc.diagnosis`` is set. Only ever used as a mixin next to an SDK class."""
+
+    diagnosis: Diagnosis
+    _fd_base: type[BaseException]
+
+
+def _enriched_str(self: DiagnosedError) -> str:
+    text = self._fd_base.__str__(self)
+    return f"{text}\n\n{self.diagnosis.render()}"
+
+
+def _reduce_to_base(self: DiagnosedError) -> str | tuple[Any, ...]:
+    # pickle (and copy) the plain SDK exception: the enriched class is not importable by name
+    reduced = self._fd_base.__reduce__(self)
+    if isinstance(reduced, tuple) and reduced and reduced[0] is type(self):
+        return (self._fd_base, *reduced[1:])
+    return reduced
+
+
+def diagnosed_class(base: type[E]) -> type[E]:
+    """The enriched subclass of ``base`` (made once, then cached)."""
+    if issubclass(base, DiagnosedError):
+        return base
+    with _lock:
+        cls = _classes.get(base)
+        if cls is None:
+            cls = type(
+                base.__name__,
+                (base, DiagnosedError),
+                {
+                    "__module__": base.__module__,
+                    "__qualname__": base.__qualname__,
+                    "__doc__": base.__doc__,
+                    "_fd_base": base,
+                    # in the class itself: the SDK class may define its own __str__
+                    "__str__": _enriched_str,
+                    "__reduce__": _reduce_to_base,
+                },
+            )
+            _classes[base] = cls
+    return cls  # type: ignore[return-value]
+
+
+def attach(exc: E, diagnosis: Diagnosis) -> E:
+    """Turn ``exc`` into its enriched subclass in place and set ``.diagnosis``.
+
+    The object stays the same (same attributes, traceback, cause); only its class changes to
+    the subclass of its own class.
+    """
+    cls = diagnosed_class(type(exc))
+    exc.__class__ = cls
+    exc.diagnosis = diagnosis  # type: ignore[attr-defined]
+    return exc

@@ -1,0 +1,55 @@
+"""Telling the world about a diagnosis: one WARNING log record and, when OpenTelemetry is
+installed and a span is recording, one span event. Neither carries a secret: a ``Diagnosis``
+holds none to begin with."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from foundry_doctor.diagnosis.model import Diagnosis
+
+__all__ = ["LOGGER_NAME", "report"]
+
+LOGGER_NAME = "foundry_doctor"
+logger = logging.getLogger(LOGGER_NAME)
+
+
+def report(diagnosis: Diagnosis, *, sdk: str) -> None:
+    """Log ``diagnosis`` once at WARNING and add it to the current span, if any."""
+    data = diagnosis.to_dict()
+    logger.warning(
+        "%s: %s",
+        diagnosis.summary,
+        diagnosis.explanation,
+        extra={
+            "diagnosis": data,
+            "diagnosis_rule": diagnosis.rule,
+            "diagnosis_code": diagnosis.code,
+            "diagnosis_sdk": sdk,
+        },
+    )
+    _add_span_event(diagnosis)
+
+
+def _add_span_event(diagnosis: Diagnosis) -> None:
+    try:
+        from opentelemetry import trace
+    except ImportError:
+        return
+    try:
+        span = trace.get_current_span()
+        if not span.is_recording():
+            return
+        attributes: dict[str, Any] = {
+            "foundry_doctor.code": diagnosis.code,
+            "foundry_doctor.rule": diagnosis.rule,
+            "foundry_doctor.title": diagnosis.title,
+        }
+        if diagnosis.status is not None:
+            attributes["http.response.status_code"] = diagnosis.status
+        if diagnosis.secondary_rules:
+            attributes["foundry_doctor.secondary"] = list(diagnosis.secondary_rules)
+        span.add_event("foundry_doctor.diagnosis", attributes=attributes)
+    except Exception:  # telemetry must never break the caller
+        logger.debug("could not add the diagnosis to the current span", exc_info=True)
