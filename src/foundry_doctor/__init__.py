@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any
 from foundry_doctor._version import __version__
 
 if TYPE_CHECKING:
-    from foundry_doctor.diagnosis import Diagnosis, Evidence, Finding, diagnose
+    from foundry_doctor.diagnosis import Diagnosis, Evidence, Finding, diagnose, diagnose_text
     from foundry_doctor.facts import Facts, TokenClaims
     from foundry_doctor.integrations.azure_core import (
         AsyncDiagnosticsPolicy,
         DiagnosticsPolicy,
     )
-    from foundry_doctor.integrations.check import check
     from foundry_doctor.integrations.explain import explain
     from foundry_doctor.integrations.httpx_hooks import (
         async_response_hook,
@@ -45,13 +44,29 @@ _LAZY = {
     "AsyncDiagnosticsPolicy": "foundry_doctor.integrations.azure_core",
     "instrument": "foundry_doctor.integrations.instrument",
     "explain": "foundry_doctor.integrations.explain",
-    "check": "foundry_doctor.integrations.check",
+    "diagnose_text": "foundry_doctor.diagnosis",
     "response_hook": "foundry_doctor.integrations.httpx_hooks",
     "async_response_hook": "foundry_doctor.integrations.httpx_hooks",
     "install_hooks": "foundry_doctor.integrations.httpx_hooks",
 }
 
-__all__ = ["__version__", *sorted(_LAZY)]
+__all__ = [
+    "AsyncDiagnosticsPolicy",
+    "Diagnosis",
+    "DiagnosticsPolicy",
+    "Evidence",
+    "Facts",
+    "Finding",
+    "TokenClaims",
+    "__version__",
+    "async_response_hook",
+    "diagnose",
+    "diagnose_text",
+    "explain",
+    "install_hooks",
+    "instrument",
+    "response_hook",
+]
 
 
 def __getattr__(name: str) -> Any:

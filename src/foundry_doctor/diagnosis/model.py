@@ -33,6 +33,7 @@ class Finding:
 
     ``score`` orders findings: the highest becomes the primary diagnosis; the others (those
     that are root causes in their own right or aggravating factors) become secondary.
+    ``missing_facts`` name what else would have to be known to be sure.
     """
 
     rule: str
@@ -43,6 +44,7 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     fix: tuple[str, ...] = ()
     docs_url: str | None = None
+    missing_facts: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,9 +52,11 @@ class Finding:
             "code": self.code,
             "title": self.title,
             "explanation": self.explanation,
+            "score": self.score,
             "evidence": [item.to_dict() for item in self.evidence],
             "fix": list(self.fix),
             "docs_url": self.docs_url,
+            "missing_facts": list(self.missing_facts),
         }
 
 
@@ -65,7 +69,9 @@ class Diagnosis:
     ``evidence`` the concrete values, ``fix`` the steps with exact values, ``secondary`` the
     other findings that also apply, ``docs_url`` where to read more. ``status`` and
     ``request_id`` identify the failed call (``request_id`` from ``apim-request-id`` /
-    ``x-request-id``), ``case_id`` the case record it came from, if any.
+    ``x-request-id``), ``case_id`` the case record it came from, if any. ``missing_facts`` name
+    what else would settle an uncertain diagnosis; ``confidence`` is ``"high"``, ``"medium"``
+    or ``"low"``.
     """
 
     rule: str
@@ -80,6 +86,7 @@ class Diagnosis:
     request_id: str | None = None
     case_id: str | None = None
     missing_facts: tuple[str, ...] = field(default=())
+    confidence: str | None = None
 
     @property
     def summary(self) -> str:
@@ -127,4 +134,5 @@ class Diagnosis:
             "status": self.status,
             "request_id": self.request_id,
             "missing_facts": list(self.missing_facts),
+            "confidence": self.confidence,
         }

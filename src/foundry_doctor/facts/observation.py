@@ -21,6 +21,8 @@ __all__ = [
     "BearerKind",
     "CredentialKind",
     "Facts",
+    "capped_body",
+    "safe_headers",
 ]
 
 #: At most this many bytes of an error body are read and kept.
@@ -53,12 +55,15 @@ class AuthFacts:
     ``authorization`` is ``"jwt"`` when ``Authorization: Bearer`` held a JWT, ``"opaque"`` when
     it held anything else (typically an API key), ``None`` when there was no such header.
     ``api_key`` says whether an ``api-key`` header was sent. ``claims`` are the JWT's decoded,
-    unverified claims when one was sent and readable.
+    unverified claims when one was sent and readable. ``observed`` is ``False`` when the request
+    headers were never seen (a pasted error message, a case record without ``request.auth``):
+    then ``authorization=None`` / ``api_key=False`` mean "unknown", not "absent".
     """
 
     authorization: BearerKind | None = None
     api_key: bool = False
     claims: TokenClaims | None = None
+    observed: bool = True
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> AuthFacts:
@@ -98,7 +103,7 @@ def _header_items(
             if len(result) >= _MAX_HEADERS:
                 break
         return result
-    except (TypeError, ValueError):
+    except Exception:  # odd header containers or values must not break the caller
         return ()
 
 
@@ -108,10 +113,10 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _safe_headers(
+def safe_headers(
     headers: Mapping[str, str] | Iterable[tuple[str, str]] | None,
 ) -> Mapping[str, str]:
-    """Lower-cased response headers without any secret, values capped in length."""
+    """Lower-cased headers without any secret, values capped in length; never raises."""
     return {
         name.lower(): value[:_MAX_HEADER_VALUE]
         for name, value in _header_items(headers)
@@ -119,7 +124,8 @@ def _safe_headers(
     }
 
 
-def _capped_body(body: str | bytes | None) -> str | None:
+def capped_body(body: object) -> str | None:
+    """``body`` as text, at most :data:`BODY_READ_LIMIT` characters; ``None`` for no body."""
     if body is None:
         return None
     if isinstance(body, (bytes, bytearray, memoryview)):
@@ -191,11 +197,20 @@ class Facts:
             auth=AuthFacts.from_headers(request_headers or {}),
             status=status if isinstance(status, int) else None,
             reason=reason,
-            headers=_safe_headers(response_headers),
-            body=_capped_body(body),
+            headers=safe_headers(response_headers),
+            body=capped_body(body),
             now=now,
             sdk_versions=dict(sdk_versions or {}),
         )
+
+    @classmethod
+    def from_case(cls, record: Mapping[str, Any]) -> Facts:
+        """Build facts from a case record (the JSON object ``foundry-doctor explain --case``
+        reads). Missing keys, unknown keys, nulls and values of the wrong type are tolerated:
+        whatever cannot be read is unknown. Never raises."""
+        from foundry_doctor.facts.case_record import facts_from_case
+
+        return facts_from_case(record)
 
     def with_changes(self, **changes: Any) -> Facts:
         """A copy with some fields replaced."""

@@ -21,8 +21,15 @@ __all__ = ["MAX_TOKEN_LENGTH", "PERSONAL_CLAIMS", "TokenClaims", "decode_claims"
 MAX_TOKEN_LENGTH = 16 * 1024
 
 #: Claims that identify a person; shown only on opt-in.
-PERSONAL_CLAIMS = ("upn", "unique_name", "email", "name", "preferred_username", "given_name",
-                   "family_name")
+PERSONAL_CLAIMS = (
+    "upn",
+    "unique_name",
+    "email",
+    "name",
+    "preferred_username",
+    "given_name",
+    "family_name",
+)
 
 
 def _as_str(value: object) -> str | None:

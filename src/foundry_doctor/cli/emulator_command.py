@@ -1,0 +1,220 @@
+"""``foundry-doctor emulator``: run the bundled emulator in the foreground.
+
+It prints how to point a client at it (the environment variables, then the resources with
+their host names, keys and deployments, and the principals with their roles) and serves until
+Ctrl-C. ``--print-env`` prints only the ``NAME=value`` lines for a given ``--port`` and exits;
+the CA lives in a stable directory (``--ca-dir``) so those lines stay valid for a later run on
+the same port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from foundry_doctor.cli import UsageError
+
+NAME = "emulator"
+HELP = "Run the local Foundry / Azure OpenAI emulator in the foreground (Ctrl-C stops it)."
+
+_TOKEN_SCOPES = ("https://cognitiveservices.azure.com/.default", "https://ai.azure.com/.default")
+_TOKEN_LIFETIME = 12 * 3600
+
+
+def _default_ca_dir() -> Path:
+    user = str(os.getuid()) if hasattr(os, "getuid") else getpass.getuser()
+    return Path(tempfile.gettempdir()) / f"foundry-doctor-emulator-{user}"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="port of the proxy on 127.0.0.1 (default 0: any free port, printed)",
+    )
+    parser.add_argument(
+        "--print-env",
+        action="store_true",
+        help="print only the NAME=value lines for --port and exit",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the summary as one JSON document"
+    )
+    parser.add_argument(
+        "--ca-dir",
+        type=Path,
+        default=None,
+        help="directory that keeps the emulator's CA across runs "
+        "(default: a per-user directory under the system temp directory)",
+    )
+
+
+def _load() -> Any:
+    try:
+        import foundry_doctor.emulator.session as emulator  # needs trustme / cryptography
+    except ModuleNotFoundError as error:
+        raise UsageError(
+            f"the emulator needs the [emulator] extra ({error.name} is missing): "
+            "pip install 'foundry-doctor[emulator]'"
+        ) from None
+    return emulator
+
+
+def _summary(emu: Any) -> dict[str, Any]:
+    world = emu.world
+    resources = []
+    for resource in world.resources.values():
+        resources.append(
+            {
+                "name": resource.name,
+                "tenant_id": resource.tenant_id,
+                "region": resource.region,
+                "endpoints": [f"https://{host}" for host in resource.hosts],
+                "keys": [emu.key(resource.name, 1), emu.key(resource.name, 2)],
+                "local_auth": resource.local_auth,
+                "public_network": resource.public_network,
+                "deployments": [
+                    {
+                        "name": deployment.name,
+                        "model": deployment.model,
+                        "family": deployment.family,
+                        "kind": deployment.kind,
+                    }
+                    for deployment in resource.deployments.values()
+                ],
+                "projects": sorted(resource.projects),
+            }
+        )
+    principals = []
+    for principal in world.principals.values():
+        roles = {
+            resource.name: sorted(resource.role_assignments.get(principal.oid, ()))
+            for resource in world.resources.values()
+            if resource.role_assignments.get(principal.oid)
+        }
+        tokens = {
+            scope: emu.token(principal.name, scope, lifetime=_TOKEN_LIFETIME)
+            for scope in _TOKEN_SCOPES
+        }
+        principals.append(
+            {
+                "name": principal.name,
+                "oid": principal.oid,
+                "tenant_id": principal.tid,
+                "type": principal.idtyp,
+                "upn": principal.upn,
+                "roles": roles,
+                "tokens": tokens,
+            }
+        )
+    return {
+        "proxy_url": emu.proxy_url,
+        "ca_file": emu.ca_file,
+        "env": emu.env,
+        "regional_endpoints": [f"https://{host}" for host in world.regional_hosts()],
+        "resources": resources,
+        "principals": principals,
+    }
+
+
+def _print_text(summary: dict[str, Any]) -> None:
+    lines = [
+        f"foundry-doctor emulator: Foundry / Azure OpenAI data plane via {summary['proxy_url']}",
+        "",
+        "Set these in the client's environment (build clients after setting them):",
+    ]
+    lines += [f"  export {name}={value}" for name, value in summary["env"].items()]
+    lines += ["", "Resources:"]
+    for resource in summary["resources"]:
+        flags = [
+            "key auth on" if resource["local_auth"] else "key auth DISABLED",
+            "public network on" if resource["public_network"] else "public network DISABLED",
+        ]
+        lines.append(f"  {resource['name']}  ({resource['region']}, {', '.join(flags)})")
+        lines.append(f"    tenant:      {resource['tenant_id']}")
+        for endpoint in resource["endpoints"]:
+            lines.append(f"    endpoint:    {endpoint}")
+        lines.append(f"    key 1:       {resource['keys'][0]}")
+        lines.append(f"    key 2:       {resource['keys'][1]}")
+        for deployment in resource["deployments"]:
+            lines.append(
+                f"    deployment:  {deployment['name']} "
+                f"({deployment['family']}, {deployment['kind']})"
+            )
+        for project in resource["projects"]:
+            lines.append(f"    project:     {project}")
+    lines += ["", "Regional endpoints (keys only):"]
+    lines += [f"  {endpoint}" for endpoint in summary["regional_endpoints"]]
+    lines += ["", "Principals (tokens: run with --json):"]
+    for principal in summary["principals"]:
+        roles = "; ".join(
+            f"{resource}: {', '.join(names)}" for resource, names in principal["roles"].items()
+        )
+        lines.append(
+            f"  {principal['name']:<6} {principal['type']:<4} oid {principal['oid']} "
+            f"tenant {principal['tenant_id']}  roles: {roles or 'none'}"
+        )
+    lines += ["", "Serving; press Ctrl-C to stop."]
+    print("\n".join(lines), flush=True)
+
+
+def _wait_for_interrupt() -> None:
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+
+        def _terminate(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, _terminate)
+    while not stop.wait(0.5):
+        pass
+
+
+def run(args: argparse.Namespace) -> int:
+    emulator = _load()
+    if args.port < 0 or args.port > 65535:
+        raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
+    ca_dir = args.ca_dir or _default_ca_dir()
+    if args.print_env:
+        if args.port == 0:
+            raise UsageError("--print-env needs a fixed --port (the serving run must use it too)")
+        from foundry_doctor.emulator.certificates import CertificateAuthority
+        from foundry_doctor.emulator.environment import routing_environment
+
+        try:
+            authority = CertificateAuthority(ca_dir, reuse=True)
+        except PermissionError as error:
+            raise UsageError(str(error)) from None
+        env = routing_environment(f"http://127.0.0.1:{args.port}", str(authority.ca_file))
+        for name, value in env.items():
+            print(f"{name}={value}")
+        return 0
+    try:
+        emu = emulator.Emulator(port=args.port, route_environment=False, ca_dir=ca_dir).start()
+    except PermissionError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {error.strerror}") from None
+    try:
+        summary = _summary(emu)
+        if args.json:
+            print(json.dumps(summary), flush=True)
+        else:
+            _print_text(summary)
+        _wait_for_interrupt()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emu.stop()
+    if not args.json:
+        print("stopped", file=sys.stderr)
+    return 0

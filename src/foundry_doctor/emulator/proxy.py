@@ -1,0 +1,300 @@
+"""The HTTPS proxy on 127.0.0.1 that carries the SDKs' traffic to the emulated service.
+
+Clients reach it through ``HTTPS_PROXY``: they send ``CONNECT myres.openai.azure.com:443``,
+the proxy answers ``200`` for host names the world serves (``502`` for any other: it never
+connects anywhere), then speaks TLS with a certificate for that host from the local CA, and
+serves HTTP/1.1 inside the tunnel: keep-alive, several requests per connection,
+``Content-Length`` bodies and chunked server-sent events flushed event by event.
+
+Every reply carries ``apim-request-id`` and ``x-request-id`` (fresh UUIDs), ``x-ms-region``,
+``Content-Type`` and ``Date``; never ``x-should-retry`` or ``WWW-Authenticate``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import io
+import logging
+import socket
+import ssl
+import threading
+import uuid
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, cast
+from urllib.parse import parse_qsl, urlsplit
+
+from foundry_doctor.emulator.certificates import CertificateAuthority
+from foundry_doctor.emulator.recording import RecordedRequest, RequestLog
+from foundry_doctor.emulator.responses import Reply, request_too_large_body
+from foundry_doctor.emulator.service import Handled, IncomingRequest, Service
+from foundry_doctor.emulator.world import World, region_display_name
+
+__all__ = ["MAX_BODY", "ProxyServer"]
+
+logger = logging.getLogger(__name__)
+
+#: Request bodies larger than this are refused (413) without being read.
+MAX_BODY = 1024 * 1024
+#: Idle keep-alive connections are closed after this many seconds.
+IDLE_TIMEOUT = 300.0
+
+
+def _phrase(status: int) -> str:
+    """The standard reason phrase (``Unauthorized``, ``Not Found``, ...); any status a world
+    is configured with is allowed, unknown ones get an empty phrase."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    timeout = IDLE_TIMEOUT
+    server: ProxyServer
+
+    tunnel_host: str | None = None
+    _plain_streams: tuple[io.BufferedIOBase, io.BufferedIOBase] | None = None
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.track(self.connection)
+
+    def finish(self) -> None:
+        try:
+            with contextlib.suppress(OSError):
+                super().finish()
+        finally:
+            if self._plain_streams is not None:
+                for stream in self._plain_streams:
+                    with contextlib.suppress(OSError):
+                        stream.close()
+            self.server.untrack(self.connection)
+            with contextlib.suppress(OSError):
+                self.connection.close()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("%s %s", self.tunnel_host or "-", format % args)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None  # each reply is logged once, with its outcome, in _reply()
+
+    def version_string(self) -> str:
+        return "foundry-doctor-emulator"
+
+    # --- the tunnel ---------------------------------------------------------------------------
+
+    def do_CONNECT(self) -> None:
+        if self.tunnel_host is not None:  # CONNECT inside a tunnel: nonsense
+            self._refuse(HTTPStatus.BAD_REQUEST)
+            return
+        host, _, port = self.path.rpartition(":")
+        host = host.strip("[]").lower()
+        if port != "443" or not self.server.serves(host):
+            logger.debug("refusing CONNECT %s", self.path)
+            self._refuse(HTTPStatus.BAD_GATEWAY)
+            return
+        try:
+            context = self.server.authority.server_context(host)
+        except (ValueError, ssl.SSLError):
+            self._refuse(HTTPStatus.BAD_GATEWAY)
+            return
+        self.send_response_only(HTTPStatus.OK, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            tls = context.wrap_socket(self.connection, server_side=True)
+        except (ssl.SSLError, OSError) as error:
+            logger.debug("TLS handshake for %s failed: %s", host, error)
+            self.close_connection = True
+            return
+        self._plain_streams = (self.rfile, self.wfile)
+        self.server.untrack(self.connection)
+        self.connection = self.request = tls
+        self.server.track(tls)
+        self.rfile = cast(io.BufferedIOBase, tls.makefile("rb", self.rbufsize))
+        self.wfile = cast(io.BufferedIOBase, tls.makefile("wb"))
+        self.tunnel_host = host
+        self.close_connection = False
+
+    def _refuse(self, status: HTTPStatus) -> None:
+        self.send_response_only(status)
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+
+    # --- requests inside the tunnel -----------------------------------------------------------
+
+    def _handle(self) -> None:
+        if self.tunnel_host is None:  # a plain request to the proxy itself
+            self._refuse(HTTPStatus.BAD_GATEWAY)
+            return
+        split = urlsplit(self.path)
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        headers = tuple((name, value) for name, value in self.headers.items())
+        body = self._read_body()
+        if body is None:
+            reply = Reply.error(413, request_too_large_body(MAX_BODY), outcome="body-too-large")
+            self.close_connection = True
+            handled = Handled(reply=reply, route=None, model=None, bearer=None)
+        else:
+            request = IncomingRequest(
+                host=self.tunnel_host,
+                method=self.command,
+                path=split.path or "/",
+                query=query,
+                headers=headers,
+                body=body,
+            )
+            handled = self.server.service.handle(request)
+        # logged before the reply goes out, so the log is complete when the client has it
+        self.server.log.add(
+            RecordedRequest.build(
+                host=self.tunnel_host,
+                method=self.command,
+                path=split.path or "/",
+                query=query,
+                headers=headers,
+                bearer=handled.bearer,
+                model=handled.model,
+                route=handled.route,
+                status=handled.reply.status,
+                error_code=handled.reply.error_code,
+                outcome=handled.reply.outcome,
+            )
+        )
+        self._reply(handled.reply)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
+
+    def _read_body(self) -> bytes | None:
+        """The request body, or ``None`` when it is larger than :data:`MAX_BODY`."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self._read_chunked()
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY:
+            return None
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _read_chunked(self) -> bytes | None:
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            size_line = self.rfile.readline(1024)
+            try:
+                size = int(size_line.split(b";")[0].strip() or b"0", 16)
+            except ValueError:
+                return None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(parts)
+            total += size
+            if total > MAX_BODY:
+                return None
+            parts.append(self.rfile.read(size))
+            self.rfile.readline(1024)
+
+    def _reply(self, reply: Reply) -> None:
+        assert self.tunnel_host is not None
+        region = self.server.region_of(self.tunnel_host)
+        self.send_response_only(reply.status, _phrase(reply.status))
+        self.send_header("Date", email.utils.formatdate(usegmt=True))
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("apim-request-id", str(uuid.uuid4()))
+        self.send_header("x-request-id", str(uuid.uuid4()))
+        self.send_header("x-ms-region", region)
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        if reply.stream is None:
+            self.send_header("Content-Length", str(len(reply.body)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(reply.body)
+        else:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            self.wfile.flush()
+            for chunk in reply.stream:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+        logger.debug(
+            "%s %s %s -> %s (%s)",
+            self.tunnel_host,
+            self.command,
+            urlsplit(self.path).path,
+            reply.status,
+            reply.outcome,
+        )
+
+
+class ProxyServer(ThreadingHTTPServer):
+    """The listening proxy: one thread per client connection, on 127.0.0.1 only."""
+
+    daemon_threads = True
+    request_queue_size = 64
+
+    def __init__(
+        self,
+        port: int,
+        *,
+        world: Callable[[], World],
+        service: Service,
+        authority: CertificateAuthority,
+        log: RequestLog,
+    ) -> None:
+        self.world = world
+        self.service = service
+        self.authority = authority
+        self.log = log
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(("127.0.0.1", port), _Handler)
+
+    def __repr__(self) -> str:
+        return f"ProxyServer(port={self.server_address[1]!r})"
+
+    def serves(self, host: str) -> bool:
+        return self.world().match_host(host) is not None
+
+    def region_of(self, host: str) -> str:
+        match = self.world().match_host(host)
+        if match is None:
+            return ""
+        region = match.resource.region if match.resource is not None else match.region
+        return region_display_name(region or "")
+
+    def track(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.add(connection)
+
+    def untrack(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        """Wake up every handler thread blocked on an idle keep-alive connection."""
+        with self._connections_lock:
+            connections = list(self._connections)
+            self._connections.clear()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        logger.debug("connection from %s ended with an error", client_address, exc_info=True)

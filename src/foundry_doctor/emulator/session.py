@@ -1,0 +1,256 @@
+"""The :class:`Emulator`: starts the proxy and the service, hands out credentials and keys."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from foundry_doctor.emulator.certificates import CertificateAuthority
+from foundry_doctor.emulator.environment import routed_environment, routing_environment
+from foundry_doctor.emulator.proxy import ProxyServer
+from foundry_doctor.emulator.recording import RecordedRequest, RequestLog
+from foundry_doctor.emulator.service import Service
+from foundry_doctor.emulator.tokens import TokenIssuer
+from foundry_doctor.emulator.world import World, default_world
+
+if TYPE_CHECKING:
+    from foundry_doctor.emulator.credentials import AsyncEmulatorCredential, EmulatorCredential
+
+__all__ = ["COGNITIVE_SERVICES_SCOPE", "Emulator"]
+
+logger = logging.getLogger(__name__)
+
+COGNITIVE_SERVICES_SCOPE = "https://cognitiveservices.azure.com/.default"
+
+
+class Emulator:
+    """A local Foundry / Azure OpenAI data plane that the real SDK clients reach under the real
+    host names (``https://myres.openai.azure.com``, ...), through an HTTPS proxy on 127.0.0.1.
+
+    ``with Emulator() as emu:`` starts it and routes this process's HTTPS traffic to it (see
+    :attr:`env`) until the block ends; build clients inside the block. With
+    ``route_environment=False`` the environment is left alone; use :meth:`routed` for a
+    narrower block. ``port=0`` picks a free port. ``ca_dir`` keeps the CA (certificate and
+    key) in that directory across runs instead of a fresh temporary one.
+    """
+
+    def __init__(
+        self,
+        world: World | None = None,
+        *,
+        port: int = 0,
+        route_environment: bool = True,
+        ca_dir: str | Path | None = None,
+    ) -> None:
+        self._world = world if world is not None else default_world()
+        self._port = port
+        self._route_environment = route_environment
+        self._ca_dir = Path(ca_dir) if ca_dir is not None else None
+        self._issuer = TokenIssuer()
+        self._log = RequestLog()
+        self._server: ProxyServer | None = None
+        self._thread: threading.Thread | None = None
+        self._authority: CertificateAuthority | None = None
+        self._temp_dir: Path | None = None
+        self._exit_stack = ExitStack()
+
+    def __repr__(self) -> str:
+        state = f"proxy_url={self.proxy_url!r}" if self.running else "stopped"
+        return f"Emulator({state}, resources={sorted(self._world.resources)!r})"
+
+    # --- life cycle ---------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> Emulator:
+        """Start serving (no-op when already running). Does not touch the environment."""
+        if self._server is not None:
+            return self
+        if self._ca_dir is not None:
+            authority = CertificateAuthority(self._ca_dir, reuse=True)
+        else:
+            self._temp_dir = Path(tempfile.mkdtemp(prefix="foundry-doctor-emulator-"))
+            authority = CertificateAuthority(self._temp_dir)
+        service = Service(lambda: self._world, self._issuer)
+        try:
+            server = ProxyServer(
+                self._port,
+                world=lambda: self._world,
+                service=service,
+                authority=authority,
+                log=self._log,
+            )
+        except OSError:
+            self._remove_temp_dir()
+            raise
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"foundry-doctor-emulator:{server.server_address[1]}",
+            daemon=True,
+        )
+        thread.start()
+        self._authority, self._server, self._thread = authority, server, thread
+        logger.debug("emulator listening on %s", self.proxy_url)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close open connections, remove the temporary CA directory."""
+        self._exit_stack.close()
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.close_connections()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._remove_temp_dir()
+        self._authority = None
+
+    def _remove_temp_dir(self) -> None:
+        if self._temp_dir is not None:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+            self._temp_dir = None
+
+    def __enter__(self) -> Emulator:
+        self.start()
+        if self._route_environment:
+            try:
+                self._exit_stack.enter_context(self.routed())
+            except BaseException:
+                self.stop()
+                raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def routed(self) -> AbstractContextManager[None]:
+        """A block in which HTTPS traffic goes to the emulator; every variable is restored
+        exactly afterwards (also the ones that were unset)."""
+        return routed_environment(self.env)
+
+    # --- where it is --------------------------------------------------------------------------
+
+    def _require_server(self) -> ProxyServer:
+        if self._server is None:
+            raise RuntimeError("the emulator is not running (use start() or a with block)")
+        return self._server
+
+    @property
+    def port(self) -> int:
+        return int(self._require_server().server_address[1])
+
+    @property
+    def proxy_url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ca_file(self) -> str:
+        """Path of the CA certificate (PEM) the clients must trust."""
+        self._require_server()
+        assert self._authority is not None
+        return str(self._authority.ca_file)
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment variables that route clients here."""
+        return routing_environment(self.proxy_url, self.ca_file)
+
+    # --- the world ----------------------------------------------------------------------------
+
+    @property
+    def world(self) -> World:
+        """The emulated world; changes take effect on the next request."""
+        return self._world
+
+    @world.setter
+    def world(self, world: World) -> None:
+        self._world = world
+
+    @contextmanager
+    def modified_world(self, changes: Mapping[str, object] | None = None) -> Iterator[World]:
+        """A block with a copy of the world (with ``changes`` applied, see
+        :meth:`World.apply`) in place of the current one; the original comes back after."""
+        original = self._world
+        copy = original.copy()
+        if changes:
+            copy.apply(changes)
+        self._world = copy
+        try:
+            yield copy
+        finally:
+            self._world = original
+
+    # --- credentials --------------------------------------------------------------------------
+
+    def key(self, resource: str, index: int = 1) -> str:
+        """Key 1 (primary) or 2 (secondary) of ``resource``."""
+        if index not in (1, 2):
+            raise ValueError("a resource has keys 1 and 2")
+        return self._world.resource(resource).keys[index - 1]
+
+    def _mint(
+        self, principal: str, scope: str, *, lifetime: int, tenant_id: str | None
+    ) -> tuple[str, int]:
+        found = self._world.principal(principal)
+        return self._issuer.mint(found, scope, lifetime=lifetime, tenant_id=tenant_id)
+
+    def token(
+        self,
+        principal: str,
+        scope: str = COGNITIVE_SERVICES_SCOPE,
+        *,
+        lifetime: int = 3600,
+        tenant_id: str | None = None,
+    ) -> str:
+        """A signed access token for ``principal`` (its ``aud`` follows ``scope``)."""
+        token, _ = self._mint(principal, scope, lifetime=lifetime, tenant_id=tenant_id)
+        return token
+
+    def credential(
+        self, principal: str, *, lifetime: int = 3600, tenant_id: str | None = None
+    ) -> EmulatorCredential:
+        """An azure-core ``TokenCredential`` for ``principal``. ``lifetime`` (seconds, may be
+        negative for expired tokens) and ``tenant_id`` apply to every token it gets."""
+        from foundry_doctor.emulator.credentials import EmulatorCredential
+
+        self._world.principal(principal)  # fail early on a typo
+        return EmulatorCredential(self._mint, principal, lifetime=lifetime, tenant_id=tenant_id)
+
+    def async_credential(
+        self, principal: str, *, lifetime: int = 3600, tenant_id: str | None = None
+    ) -> AsyncEmulatorCredential:
+        """The ``AsyncTokenCredential`` twin of :meth:`credential`."""
+        from foundry_doctor.emulator.credentials import AsyncEmulatorCredential
+
+        self._world.principal(principal)
+        return AsyncEmulatorCredential(
+            self._mint, principal, lifetime=lifetime, tenant_id=tenant_id
+        )
+
+    # --- the request log ----------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """What reached the emulator so far (a snapshot; secrets redacted)."""
+        return self._log.snapshot()
+
+    def clear_requests(self) -> None:
+        self._log.clear()

@@ -1,0 +1,77 @@
+"""FD202 deployment-not-found: no deployment of that name on the resource."""
+
+from __future__ import annotations
+
+from foundry_doctor.diagnosis.model import Evidence, Finding
+from foundry_doctor.rules.base import CERTAIN, Rule
+from foundry_doctor.rules.context import RuleContext
+from foundry_doctor.rules.fixes import resource_label
+from foundry_doctor.rules.meaning import Meaning, model_in
+from foundry_doctor.rules.model_names import near_model_name
+
+
+def detect(ctx: RuleContext) -> Finding | None:
+    if ctx.status not in (400, 404) or not ctx.says(Meaning.DEPLOYMENT_MISSING):
+        return None
+    name = ctx.deployment or model_in(ctx.body.message)
+    resource = resource_label(ctx)
+    first = (
+        f"There is no deployment '{name}' on {resource}."
+        if name
+        else f"The deployment the request named does not exist on {resource}."
+    )
+    explanation = (
+        f"{first} Requests name a deployment - the name "
+        "chosen when the model was deployed - which need not equal the model's name. A "
+        "deployment created in the last few minutes may not be reachable yet."
+    )
+    near = near_model_name(name)
+    if near:
+        explanation += f" '{name}' looks like the model name '{near}' written differently."
+    fix = [
+        "list the deployments: az cognitiveservices account deployment list --name "
+        f"{ctx.resource or '<resource>'} --resource-group <resource-group> --query "
+        '"[].{name:name, model:properties.model.name}" -o table',
+        "use the deployment's name exactly (case and separators included)"
+        + (" as model= in the call" if ctx.route == "models" else " in the URL / as model="),
+        "if you created it just now, wait about 5 minutes and retry",
+    ]
+    if ctx.route == "models" or ctx.route == "openai-v1":
+        fix.append("the deployment must be on this resource, not on another one you own")
+    return RULE.finding(
+        explanation,
+        score=CERTAIN,
+        evidence=(
+            Evidence("deployment", name) if name else None,
+            Evidence("resource", ctx.resource) if ctx.resource else None,
+            ctx.message_evidence(),
+        ),
+        fix=fix,
+        missing_facts=() if name else ("the deployment name the request used",),
+    )
+
+
+RULE = Rule(
+    code="FD202",
+    slug="deployment-not-found",
+    title="No deployment of that name exists on the resource",
+    meaning=(
+        "Calls name a deployment, not a model: the name given when the model was deployed on "
+        "the resource. A typo, a model name used in its place, a deployment on another "
+        "resource, or one created moments ago all give this 404."
+    ),
+    detection=(
+        "A 404 (or 400) with code DeploymentNotFound / unknown_model, or a message saying the "
+        "deployment or model does not exist."
+    ),
+    remedy=(
+        "List the resource's deployments (az cognitiveservices account deployment list) and "
+        "use one of their names; wait ~5 minutes after creating one."
+    ),
+    example=(
+        "client.chat.completions.create(model='gpt4o', ...) on a resource whose deployment is "
+        "named 'gpt-4o' -> 404 DeploymentNotFound."
+    ),
+    detect=detect,
+    docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/how-to/create-resource",
+)

@@ -1,0 +1,79 @@
+"""FD105 invalid-api-key: the key was refused."""
+
+from __future__ import annotations
+
+from foundry_doctor.diagnosis.model import Evidence, Finding
+from foundry_doctor.rules.base import STRONG, Rule
+from foundry_doctor.rules.context import RuleContext
+from foundry_doctor.rules.meaning import Meaning
+
+
+def detect(ctx: RuleContext) -> Finding | None:
+    if ctx.status not in (401, 403) or not ctx.says(Meaning.KEY_REJECTED):
+        return None
+    if ctx.family == "openai-platform":
+        return None  # an Azure key at api.openai.com: client-endpoint-mismatch
+    if ctx.credential == "token" and ctx.bearer != "opaque":
+        return None  # a token in the key header: credential-in-wrong-header
+    if ctx.auth_known and not ctx.api_key_sent and ctx.bearer != "opaque":
+        return None  # no key went out: nothing at all (token-missing) or only a token
+    resource = ctx.resource
+    host = ctx.site.host if ctx.site is not None else None
+    explanation = (
+        "The service refused the key it received. Either the key is wrong - mistyped, "
+        "rotated (regenerated keys invalidate the old ones at once) or copied from another "
+        "resource - or the request went to an endpoint the key does not belong to."
+    )
+    if ctx.family in ("apim", "unknown"):
+        explanation += (
+            " The request went through a gateway; it checks its own subscription keys, which "
+            "differ from the resource's keys."
+        )
+    fix = [
+        "read the current keys: az cognitiveservices account keys list --name "
+        f"{resource or '<resource>'} --resource-group <resource-group>",
+        f"check that the key belongs to the resource behind {host or 'the endpoint'}, and "
+        "update every place that stores it (app settings, key vault, CI secrets) after a "
+        "rotation",
+    ]
+    if ctx.client == "azure-ai-inference":
+        fix.append(
+            "azure-ai-inference copies the key into its 'api-key' header when the client is "
+            "built: after AzureKeyCredential.update(...) build a new client"
+        )
+    return RULE.finding(
+        explanation,
+        score=STRONG - 3,
+        evidence=(
+            Evidence("api-key header", "sent") if ctx.auth_known and ctx.api_key_sent else None,
+            Evidence("endpoint host", host) if host else None,
+            ctx.message_evidence(),
+        ),
+        fix=fix,
+    )
+
+
+RULE = Rule(
+    code="FD105",
+    slug="invalid-api-key",
+    title="The API key was refused",
+    meaning=(
+        "A key reached the service and did not match the keys of the resource behind the "
+        "endpoint: a typo, a key regenerated since it was stored, a key of another resource, "
+        "or the right key sent to the wrong endpoint."
+    ),
+    detection=(
+        "A 401 whose message says the key (subscription key, API key) is invalid or the "
+        "endpoint wrong, on an Azure host, for a request that did send a key."
+    ),
+    remedy=(
+        "Copy the current key of the resource the endpoint points at (az cognitiveservices "
+        "account keys list), update every stored copy after a rotation, or switch to Entra ID."
+    ),
+    example=(
+        "An app setting still holds key1 after key1 was regenerated -> 401 'Access denied due "
+        "to invalid subscription key or wrong API endpoint'."
+    ),
+    detect=detect,
+    docs_url="https://learn.microsoft.com/azure/ai-services/rotate-keys",
+)

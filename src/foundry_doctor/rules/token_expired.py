@@ -1,0 +1,103 @@
+"""FD103 token-expired: the bearer token had expired when the call was made."""
+
+from __future__ import annotations
+
+from foundry_doctor.diagnosis.model import Evidence, Finding
+from foundry_doctor.facts.endpoints import cognitive_audience
+from foundry_doctor.rules.base import LIKELY, POSSIBLE, STRONG, Rule
+from foundry_doctor.rules.context import RuleContext
+from foundry_doctor.rules.fixes import scope_of, token_client_line
+from foundry_doctor.rules.meaning import Meaning
+
+
+def _age(seconds: float) -> str:
+    seconds = abs(seconds)
+    if seconds < 120:
+        return f"{int(seconds)} seconds"
+    if seconds < 2 * 3600:
+        return f"{int(seconds // 60)} minutes"
+    if seconds < 2 * 86400:
+        return f"{int(seconds // 3600)} hours"
+    return f"{int(seconds // 86400)} days"
+
+
+def detect(ctx: RuleContext) -> Finding | None:
+    if ctx.status != 401 or ctx.names_other_cause():
+        return None
+    if ctx.auth_known and ctx.bearer != "jwt":
+        return None
+    if not (ctx.says(Meaning.TOKEN_REJECTED) or ctx.body_is_silent):
+        return None
+    exp = ctx.claims.exp if ctx.claims is not None else None
+    stated = ctx.says(Meaning.TOKEN_EXPIRED)
+    if exp is None and not stated:
+        return None
+    if exp is not None and not ctx.token_expired:
+        return None
+    if not ctx.now_observed and ctx.audience_refused:
+        return None  # the audience alone explains it; expiry cannot be judged without the time
+    audiences = ctx.accepted_audiences()
+    scope = scope_of(audiences[0] if audiences else cognitive_audience("public"))
+    evidence: list[Evidence | None] = []
+    missing: list[str] = []
+    if exp is not None:
+        when = "the call" if ctx.now_observed else "now (the call's time is not known)"
+        explanation = (
+            f"The token expired at {ctx.time_text(exp)}, {_age(ctx.now - exp)} before {when}. "
+            "Entra ID access tokens live about an hour; a token fetched once and reused (a "
+            "string passed as azure_ad_token or api_key, a value cached at start-up, a lapsed "
+            "'az login' / 'azd auth login') fails from then on."
+        )
+        evidence.append(Evidence("token expires (exp)", ctx.time_text(exp)))
+        evidence.append(
+            Evidence("time of the call" if ctx.now_observed else "time now", ctx.time_text(ctx.now))
+        )
+        score = STRONG if ctx.now_observed else POSSIBLE + 5
+        if not ctx.now_observed:
+            missing.append("the time of the failed call")
+    else:
+        explanation = (
+            "The service says the token has expired. Entra ID access tokens live about an hour; "
+            "a token fetched once and reused fails from then on."
+        )
+        score = LIKELY
+    evidence.append(ctx.message_evidence())
+    return RULE.finding(
+        explanation,
+        score=score,
+        evidence=evidence,
+        fix=(
+            "let the client fetch tokens itself instead of passing a fixed one: "
+            + token_client_line(ctx, scope),
+            "if the credential is the Azure CLI or azd, sign in again (az login / azd auth login)",
+        ),
+        missing_facts=missing,
+    )
+
+
+RULE = Rule(
+    code="FD103",
+    slug="token-expired",
+    title="The token had expired",
+    meaning=(
+        "Entra ID access tokens are valid for roughly an hour. A token obtained once and "
+        "reused - a string given to the client instead of a token provider, a value cached at "
+        "start-up, an expired developer sign-in - is refused once its 'exp' time has passed."
+    ),
+    detection=(
+        "A 401 for a request that sent a JWT whose decoded 'exp' lies before the time of the "
+        "call (or the current time when the call's time is unknown, with lower confidence), "
+        "or a message that says the token expired."
+    ),
+    remedy=(
+        "Give the client a token provider so every request gets a fresh token "
+        "(azure_ad_token_provider=get_bearer_token_provider(...), a TokenCredential for "
+        "azure-core clients); sign in again when the credential is a developer tool."
+    ),
+    example=(
+        "AzureOpenAI(azure_ad_token=token_fetched_at_startup, ...) works for an hour, then "
+        "every call gets 401."
+    ),
+    detect=detect,
+    docs_url="https://learn.microsoft.com/entra/identity-platform/access-tokens#token-lifetime",
+)

@@ -1,0 +1,158 @@
+"""FD102 token-wrong-audience: the token was issued for another service."""
+
+from __future__ import annotations
+
+from foundry_doctor.diagnosis.model import Evidence, Finding
+from foundry_doctor.facts.endpoints import ML_AUDIENCE, normalize_audience
+from foundry_doctor.rules.base import CERTAIN, LIKELY, POSSIBLE, Rule
+from foundry_doctor.rules.context import RuleContext
+from foundry_doctor.rules.fixes import scope_of, token_client_line
+from foundry_doctor.rules.meaning import Meaning
+
+_WHY = {
+    "https://ml.azure.com": (
+        "That is the Azure Machine Learning audience, which azure-ai-inference requests unless "
+        "credential_scopes says otherwise."
+    ),
+    "https://management.azure.com": (
+        "That is Azure Resource Manager (the control plane); its tokens do not open the data plane."
+    ),
+    "https://cognitiveservices.azure.com": (
+        "That audience is for Azure OpenAI and Foundry model endpoints, not for this one."
+    ),
+    "https://ai.azure.com": "That audience is for Foundry project endpoints.",
+}
+
+
+def _requested_audiences(ctx: RuleContext) -> tuple[str, ...]:
+    scopes = ctx.facts.scopes
+    if scopes:
+        return tuple(normalize_audience(scope) for scope in scopes if isinstance(scope, str))
+    if ctx.client == "azure-ai-inference" and ctx.credential == "token":
+        return (ML_AUDIENCE,)  # the SDK's default scope
+    return ()
+
+
+def _finding(
+    ctx: RuleContext, actual: str, expected: tuple[str, ...], score: int, source: str
+) -> Finding:
+    wanted = " or ".join(expected) if expected else "the audience the service named"
+    explanation = f"The token was issued for {actual}, but this endpoint accepts {wanted}."
+    why = _WHY.get(actual)
+    if why and actual not in expected:
+        explanation += " " + why
+    if ctx.site is not None and ctx.site.cloud != "public":
+        explanation += (
+            f" The resource lives in a sovereign cloud ({ctx.site.cloud}), which has audiences "
+            "of its own."
+        )
+    missing: tuple[str, ...] = ()
+    if source != "claims":
+        explanation += " (Judged from the requested scope; the token itself was not seen.)"
+        missing = ("the token's aud claim (decode the middle part of the bearer token)",)
+    scopes = ctx.facts.scopes
+    return RULE.finding(
+        explanation,
+        score=score,
+        evidence=(
+            Evidence(
+                "token audience" if source == "claims" else "requested audience",
+                actual,
+                expected=wanted,
+            ),
+            Evidence("requested scopes", ", ".join(scopes)) if scopes else None,
+            ctx.message_evidence(),
+        ),
+        fix=(token_client_line(ctx, scope_of(expected[0])),) if expected else (),
+        missing_facts=missing,
+    )
+
+
+def detect(ctx: RuleContext) -> Finding | None:
+    if ctx.status not in (401, 403) or ctx.names_other_cause():
+        return None
+    if ctx.auth_known and ctx.bearer != "jwt":
+        return None  # no token went out: token-missing or credential-in-wrong-header
+    if not (ctx.says(Meaning.TOKEN_REJECTED) or ctx.body_is_silent):
+        return None
+    expected = ctx.accepted_audiences()
+    stated = ctx.says(Meaning.AUDIENCE_REJECTED)
+    aud = ctx.claims.aud if ctx.claims is not None else None
+    if aud:
+        actual = normalize_audience(aud)
+        if expected and actual in expected:
+            return None
+        if "://" not in actual and not stated:
+            return _uncertain(ctx, expected, note=f"The token's audience is the id {aud}.")
+        if expected or stated:
+            return _finding(ctx, actual, expected, CERTAIN - 3, "claims")
+        return None
+    if ctx.says(Meaning.TOKEN_EXPIRED) and not stated:
+        return None  # the service says the token expired: token-expired
+    requested = _requested_audiences(ctx)
+    wrong = [audience for audience in requested if expected and audience not in expected]
+    if requested and expected and len(wrong) == len(requested):
+        return _finding(ctx, wrong[0], expected, LIKELY, "scopes")
+    if stated or ctx.says(Meaning.TOKEN_REJECTED):
+        return _uncertain(ctx, expected)
+    return None
+
+
+def _uncertain(ctx: RuleContext, expected: tuple[str, ...], note: str = "") -> Finding:
+    wanted = " or ".join(expected) if expected else "the endpoint's audience"
+    explanation = (
+        "The service rejected the bearer token without saying why: it answers the same way for "
+        "a token issued for another audience, an expired token, a malformed one and a key sent "
+        f"as a token. A token for the wrong audience is the most common of these; this endpoint "
+        f"accepts {wanted}."
+    )
+    if note:
+        explanation += " " + note
+    settle = ["the token's aud and exp claims (decode the middle part of the bearer token)"]
+    if expected:
+        settle.append(
+            f"compare with a fresh token: az account get-access-token --resource {expected[0]}"
+        )
+    if not ctx.auth_known:
+        settle.append("which header carried the credential (Authorization or api-key)")
+    return RULE.finding(
+        explanation,
+        score=POSSIBLE,
+        evidence=(ctx.message_evidence(),),
+        fix=(token_client_line(ctx, scope_of(expected[0])),) if expected else (),
+        missing_facts=settle,
+    )
+
+
+RULE = Rule(
+    code="FD102",
+    slug="token-wrong-audience",
+    title="The token was issued for another audience",
+    meaning=(
+        "An Entra ID token names the service it is for in its 'aud' claim, set by the scope "
+        "the client asked for. Azure OpenAI and Foundry model endpoints accept "
+        "https://cognitiveservices.azure.com (the /models and /openai/v1 routes also "
+        "https://ai.azure.com), project endpoints https://ai.azure.com, and sovereign clouds "
+        "their own (https://cognitiveservices.azure.us, https://cognitiveservices.azure.cn). A "
+        "token for anything else is refused with 401."
+    ),
+    detection=(
+        "A 401 for a request that sent a JWT, where the decoded 'aud' claim is not among the "
+        "audiences the endpoint accepts (as the service's message lists them, or as known for "
+        "the host and route). Without the claims, the requested scope or the client's default "
+        "scope is compared instead, with lower confidence."
+    ),
+    remedy=(
+        "Request the token for the endpoint's audience: credential_scopes=[...] for "
+        "azure-ai-inference, get_bearer_token_provider(credential, scope) for openai."
+    ),
+    example=(
+        "ChatCompletionsClient(endpoint='https://myres.services.ai.azure.com/models', "
+        "credential=DefaultAzureCredential()) requests https://ml.azure.com/.default by default "
+        "-> 401."
+    ),
+    detect=detect,
+    docs_url=(
+        "https://learn.microsoft.com/azure/ai-foundry/foundry-models/how-to/configure-entra-id"
+    ),
+)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from foundry_doctor.cli import main
+from foundry_doctor.rules import SLUGS
+
+
+def test_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(SLUGS)
+    assert lines[0].startswith("FD000  unknown")
+    assert any(line.startswith("FD102  token-wrong-audience") for line in lines)
+
+
+def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--json"]) == 0
+    rules = json.loads(capsys.readouterr().out)
+    assert [rule["slug"] for rule in rules] == list(SLUGS)
+    assert all(
+        {"code", "slug", "title", "meaning", "detection", "remedy", "example"} <= set(r)
+        for r in rules
+    )
+
+
+@pytest.mark.parametrize("key", ["token-expired", "FD103", "fd103"])
+def test_one_rule(capsys: pytest.CaptureFixture[str], key: str) -> None:
+    assert main(["rules", key]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("FD103 token-expired: ")
+    for heading in ("What it means:", "How it is detected:", "How to fix it:", "Example:"):
+        assert heading in out
+
+
+def test_one_rule_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "missing-data-plane-role", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["code"] == "FD106"
+
+
+def test_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# foundry-doctor rules")
+    assert out.count("\n## FD") == len(SLUGS)
+
+
+def test_unknown_rule_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "no-such-rule"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        captured.err.strip()
+        == "foundry-doctor rules: no rule 'no-such-rule'; 'foundry-doctor rules' lists them"
+    )
