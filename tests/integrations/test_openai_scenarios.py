@@ -65,6 +65,12 @@ CONCRETE: dict[str, str] = {
 MODES = ("sync", "async", "sync-stream", "async-stream")
 
 
+#: known gap (issue 3 follow-up): openai before 2.31 sends ``api_key`` in both ``api-key`` and
+#: ``Authorization: Bearer``; the token-as-key rule does not yet recognise the same JWT in both
+_BOTH_HEADERS = tuple(int(part) for part in openai.__version__.split(".")[:2]) < (2, 31)
+_KNOWN_GAPS = {"token-as-key-azure-openai"} if _BOTH_HEADERS else set()
+
+
 def _cases(*, failures: bool) -> list[Any]:
     cases = []
     for kind in OPENAI_KINDS:
@@ -72,7 +78,14 @@ def _cases(*, failures: bool) -> list[Any]:
             for mode in MODES:
                 if mode.endswith("stream") and item.operation != "chat":
                     continue  # only chat completions stream
-                cases.append(pytest.param(item, kind, mode, id=f"{item.name}-{kind[7:]}-{mode}"))
+                marks = (
+                    [pytest.mark.xfail(reason="token sent in both headers", strict=True)]
+                    if item.name in _KNOWN_GAPS
+                    else []
+                )
+                cases.append(
+                    pytest.param(item, kind, mode, id=f"{item.name}-{kind[7:]}-{mode}", marks=marks)
+                )
     return cases
 
 
