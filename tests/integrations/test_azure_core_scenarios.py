@@ -20,7 +20,7 @@ pytestmark = pytest.mark.azure
 #: known gaps of the rule engine, tracked as a follow-up of issue 3: azure-ai-inference sends a
 #: key credential in both headers, so a JWT given as the key arrives as a bearer token too; and a
 #: 400 ``no_model_name`` is not yet mapped to deployment-not-found
-_KNOWN_GAPS = {"token-as-key-inference", "missing-model-inference"}
+_KNOWN_GAPS = {"missing-model-inference"}
 FAILURES = tuple(
     pytest.param(s, id=s.name, marks=pytest.mark.xfail(reason="rule gap", strict=True))
     if s.name in _KNOWN_GAPS

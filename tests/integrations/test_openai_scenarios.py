@@ -65,10 +65,8 @@ CONCRETE: dict[str, str] = {
 MODES = ("sync", "async", "sync-stream", "async-stream")
 
 
-#: known gap (issue 3 follow-up): openai before 2.31 sends ``api_key`` in both ``api-key`` and
-#: ``Authorization: Bearer``; the token-as-key rule does not yet recognise the same JWT in both
-_BOTH_HEADERS = tuple(int(part) for part in openai.__version__.split(".")[:2]) < (2, 31)
-_KNOWN_GAPS = {"token-as-key-azure-openai"} if _BOTH_HEADERS else set()
+#: scenarios with a known rule gap on the installed openai (none at present)
+_KNOWN_GAPS: set[str] = set()
 
 
 def _cases(*, failures: bool) -> list[Any]:

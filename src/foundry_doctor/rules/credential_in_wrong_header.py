@@ -92,9 +92,16 @@ def _key_as_bearer(ctx: RuleContext) -> Finding | None:
 
 
 def _token_as_key(ctx: RuleContext) -> Finding | None:
-    if ctx.status != 401 or ctx.credential != "token":
+    if ctx.status != 401 or not (ctx.auth_known and ctx.api_key_sent):
         return None
-    if not (ctx.auth_known and ctx.api_key_sent and ctx.bearer is None):
+    if ctx.bearer is None:
+        if ctx.credential != "token":
+            return None
+    elif not (ctx.bearer == "jwt" and ctx.credential in ("token", "api-key")):
+        return None
+    elif not ctx.says(Meaning.KEY_REJECTED):
+        # a JWT given as the key also goes out as a bearer token (azure-ai-inference's key
+        # credential, openai before 2.0), but the service checks 'api-key' first and refuses it
         return None
     if ctx.names_other_cause(Meaning.KEY_REJECTED):
         return None
@@ -108,7 +115,11 @@ def _token_as_key(ctx: RuleContext) -> Finding | None:
         evidence=(
             Evidence("credential configured", "token"),
             Evidence("api-key header", "sent", expected="absent for Entra ID"),
-            Evidence("Authorization header", "absent", expected="Bearer <token>"),
+            Evidence(
+                "Authorization header",
+                "absent" if ctx.bearer is None else "the same token, but the key header won",
+                expected="Bearer <token> alone",
+            ),
             ctx.message_evidence(),
         ),
         fix=(
