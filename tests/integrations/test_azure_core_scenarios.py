@@ -8,12 +8,12 @@ import traceback
 
 import pytest
 from azure.core.exceptions import HttpResponseError
-from tests.support.clients import acall, build_inference, call, expected_exception
 
 import foundry_doctor
 from foundry_doctor.emulator import Emulator
 from foundry_doctor.emulator.scenarios import Scenario, scenarios_for
 from foundry_doctor.integrations.enriched import DiagnosedError
+from support.clients import acall, build_inference, call, expected_exception
 
 pytestmark = pytest.mark.azure
 
