@@ -235,16 +235,8 @@ def _model_of(http_request: Any) -> str | None:
     return model if isinstance(model, str) else None
 
 
-class DiagnosticsPolicy(HTTPPolicy[HTTPRequestType, Any]):
-    """Explains 400/401/403/404 responses of a synchronous azure-core pipeline.
-
-    Add it with ``per_call_policies=[DiagnosticsPolicy()]`` when building a client, or let
-    :func:`foundry_doctor.instrument` add it to an existing one. The keyword arguments describe
-    the client when the policy cannot read it (``instrument`` fills them in): ``client``
-    (``"azure-ai-inference"``, ...), ``endpoint``, ``credential`` (``"api-key"`` / ``"token"``)
-    and ``scopes``. ``include_personal=True`` lets the diagnosis show the signed-in user's
-    name/upn from the token.
-    """
+class _ConfiguredPolicy:
+    """What the sync and async policies share: their settings and the diagnostician."""
 
     def __init__(
         self,
@@ -270,6 +262,18 @@ class DiagnosticsPolicy(HTTPPolicy[HTTPRequestType, Any]):
     @property
     def profile(self) -> ClientProfile:
         return self._diagnostician.profile
+
+
+class DiagnosticsPolicy(_ConfiguredPolicy, HTTPPolicy[HTTPRequestType, Any]):
+    """Explains 400/401/403/404 responses of a synchronous azure-core pipeline.
+
+    Add it with ``per_call_policies=[DiagnosticsPolicy()]`` when building a client, or let
+    :func:`foundry_doctor.instrument` add it to an existing one. The keyword arguments describe
+    the client when the policy cannot read it (``instrument`` fills them in): ``client``
+    (``"azure-ai-inference"``, ...), ``endpoint``, ``credential`` (``"api-key"`` / ``"token"``)
+    and ``scopes``. ``include_personal=True`` lets the diagnosis show the signed-in user's
+    name/upn from the token.
+    """
 
     def send(self, request: PipelineRequest[HTTPRequestType]) -> PipelineResponse[Any, Any]:
         response = self.next.send(request)
@@ -285,33 +289,8 @@ class DiagnosticsPolicy(HTTPPolicy[HTTPRequestType, Any]):
         return response
 
 
-class AsyncDiagnosticsPolicy(AsyncHTTPPolicy[HTTPRequestType, Any]):
+class AsyncDiagnosticsPolicy(_ConfiguredPolicy, AsyncHTTPPolicy[HTTPRequestType, Any]):
     """The asynchronous twin of :class:`DiagnosticsPolicy`, for ``aio`` clients."""
-
-    def __init__(
-        self,
-        *,
-        client: str | None = None,
-        endpoint: str | None = None,
-        credential: CredentialKind | None = None,
-        scopes: Sequence[str] | None = None,
-        raise_errors: bool = True,
-        include_personal: bool = False,
-    ) -> None:
-        super().__init__()
-        profile = ClientProfile(
-            client=client,
-            endpoint=endpoint,
-            credential=credential,
-            scopes=tuple(scopes) if scopes is not None else None,
-        )
-        self._diagnostician = _Diagnostician(
-            profile, raise_errors=raise_errors, include_personal=include_personal
-        )
-
-    @property
-    def profile(self) -> ClientProfile:
-        return self._diagnostician.profile
 
     async def send(self, request: PipelineRequest[HTTPRequestType]) -> PipelineResponse[Any, Any]:
         response = await self.next.send(request)
