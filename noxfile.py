@@ -25,14 +25,14 @@ AZURE_CORE_VERSIONS = {
 }
 
 
-def _install(session: nox.Session, *extra: str) -> None:
-    session.install("-e", ".[test]", *extra)
+def _install(session: nox.Session, *extra: str, extras: str = "test") -> None:
+    session.install("-e", f".[{extras}]", *extra)
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite with the current SDK releases."""
-    _install(session)
+    """The whole test suite with the current SDK releases (and azure-ai-projects)."""
+    _install(session, extras="test,projects")
     session.run("pytest", *session.posargs)
 
 

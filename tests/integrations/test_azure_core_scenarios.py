@@ -17,15 +17,8 @@ from support.clients import acall, build_inference, call, expected_exception
 
 pytestmark = pytest.mark.azure
 
-#: known gaps of the rule engine, tracked as a follow-up of issue 3: azure-ai-inference sends a
-#: key credential in both headers, so a JWT given as the key arrives as a bearer token too; and a
-#: 400 ``no_model_name`` is not yet mapped to deployment-not-found
-_KNOWN_GAPS = {"missing-model-inference"}
 FAILURES = tuple(
-    pytest.param(s, id=s.name, marks=pytest.mark.xfail(reason="rule gap", strict=True))
-    if s.name in _KNOWN_GAPS
-    else pytest.param(s, id=s.name)
-    for s in scenarios_for("azure-ai-inference", failures=True)
+    pytest.param(s, id=s.name) for s in scenarios_for("azure-ai-inference", failures=True)
 )
 SUCCESSES = scenarios_for("azure-ai-inference", failures=False)
 

@@ -15,9 +15,12 @@ content filter) are left to the SDK untouched. If building the diagnosis fails f
 the response goes on unchanged and the SDK raises exactly what it would have raised; a DEBUG
 record says why.
 
-``raise_errors=False`` turns the policy into an observer: it logs and stores the diagnosis in
-the pipeline context (``"foundry_doctor.diagnosis"``) but leaves raising to the caller, for code
-that handles error responses itself (``send_request``).
+One difference from the bare SDK, by design: ``client.send_request(...)`` returns error
+responses instead of raising, but a pipeline with this policy raises the diagnosed exception
+from ``send_request`` too (the policy cannot tell the two kinds of call apart).
+``raise_errors=False`` turns the policy into an observer for such code: it logs and stores the
+diagnosis in the pipeline context (``"foundry_doctor.diagnosis"``) and returns the response
+untouched, so ``response.raise_for_status()`` behaves as without foundry-doctor.
 """
 
 from __future__ import annotations

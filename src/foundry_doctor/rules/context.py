@@ -42,6 +42,7 @@ SPECIFIC_CAUSES = frozenset(
         Meaning.TENANT_MISMATCH,
         Meaning.CUSTOM_SUBDOMAIN_REQUIRED,
         Meaning.DEPLOYMENT_MISSING,
+        Meaning.MODEL_UNNAMED,
         Meaning.PROJECT_MISSING,
         Meaning.API_VERSION_REJECTED,
         Meaning.KEY_REJECTED,

@@ -11,7 +11,11 @@ from foundry_doctor.rules.model_names import near_model_name
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status not in (400, 404) or not ctx.says(Meaning.DEPLOYMENT_MISSING):
+    if ctx.status not in (400, 404):
+        return None
+    if ctx.says(Meaning.MODEL_UNNAMED) and not ctx.deployment:
+        return _unnamed(ctx)
+    if not ctx.says(Meaning.DEPLOYMENT_MISSING):
         return None
     name = ctx.deployment or model_in(ctx.body.message)
     resource = resource_label(ctx)
@@ -51,6 +55,33 @@ def detect(ctx: RuleContext) -> Finding | None:
     )
 
 
+def _unnamed(ctx: RuleContext) -> Finding:
+    """The request chose no deployment at all (``/models`` reads it from the body)."""
+    resource = resource_label(ctx)
+    explanation = (
+        f"The request to {resource} named no deployment. On the shared /models route the "
+        "service picks the deployment from the JSON body's 'model' field (or the "
+        "x-ms-model-mesh-model-name header); with neither it cannot route the call. "
+        "Clients built for a single-model endpoint leave the field out unless told."
+    )
+    return RULE.finding(
+        explanation,
+        score=CERTAIN,
+        evidence=(
+            Evidence("deployment", "(none in the request)"),
+            Evidence("resource", ctx.resource) if ctx.resource else None,
+            ctx.message_evidence(),
+        ),
+        fix=[
+            "pass the deployment's name on every call, e.g. client.complete(model="
+            "'<deployment>', messages=...), or once as ChatCompletionsClient(..., model="
+            "'<deployment>')",
+            "list the deployments: az cognitiveservices account deployment list --name "
+            f"{ctx.resource or '<resource>'} --resource-group <resource-group> -o table",
+        ],
+    )
+
+
 RULE = Rule(
     code="FD202",
     slug="deployment-not-found",
@@ -62,7 +93,8 @@ RULE = Rule(
     ),
     detection=(
         "A 404 (or 400) with code DeploymentNotFound / unknown_model, or a message saying the "
-        "deployment or model does not exist."
+        "deployment or model does not exist; also a 400 no_model_name, where the request "
+        "named no deployment at all."
     ),
     remedy=(
         "List the resource's deployments (az cognitiveservices account deployment list) and "

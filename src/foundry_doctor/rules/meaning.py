@@ -43,6 +43,7 @@ class Meaning(enum.Enum):
     TENANT_MISMATCH = enum.auto()
     CUSTOM_SUBDOMAIN_REQUIRED = enum.auto()
     DEPLOYMENT_MISSING = enum.auto()
+    MODEL_UNNAMED = enum.auto()  # the request named no deployment at all
     PROJECT_MISSING = enum.auto()
     RESOURCE_NOT_FOUND = enum.auto()  # a generic "not found"
     API_VERSION_REJECTED = enum.auto()
@@ -58,6 +59,7 @@ _CODES: Mapping[str, Meaning] = {
     "unknown_model": Meaning.DEPLOYMENT_MISSING,
     "model_not_found": Meaning.DEPLOYMENT_MISSING,
     "modelnotfound": Meaning.DEPLOYMENT_MISSING,
+    "no_model_name": Meaning.MODEL_UNNAMED,
     "invalid_api_key": Meaning.KEY_REJECTED,
     "invalidapikey": Meaning.KEY_REJECTED,
     "invalidsubscriptionkey": Meaning.KEY_REJECTED,
@@ -102,6 +104,7 @@ _KEYWORDS: Mapping[Meaning, tuple[str, ...]] = {
     Meaning.TENANT_MISMATCH: ("tenant", "issuer"),
     Meaning.CUSTOM_SUBDOMAIN_REQUIRED: ("subdomain", "sub-domain"),
     Meaning.DEPLOYMENT_MISSING: ("deployment", "model"),
+    Meaning.MODEL_UNNAMED: ("model",),
     Meaning.PROJECT_MISSING: ("project",),
     Meaning.RESOURCE_NOT_FOUND: ("not found", "does not exist", "no such"),
     Meaning.API_VERSION_REJECTED: ("version",),
@@ -175,6 +178,11 @@ _PATTERNS: tuple[tuple[Meaning, tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"|is not ready)"
             r"|unknown model|model[^.]{0,60}\b(?:does not exist|not found|is not deployed)"
             r"|no deployment",
+        ),
+        (
+            Meaning.MODEL_UNNAMED,
+            r"no model (?:name )?(?:was )?(?:specified|given|provided)|model name is required"
+            r"|(?:missing|requires?) (?:a |the )?model (?:name|parameter)",
         ),
         (
             Meaning.PROJECT_MISSING,

@@ -42,3 +42,39 @@ def test_name_unknown_is_a_missing_fact() -> None:
 
 def test_not_for_a_generic_not_found() -> None:
     assert RULE.check(facts(status=404, body=NOT_FOUND_404)) is None
+
+
+NO_MODEL_400 = json.dumps(
+    {
+        "error": {
+            "code": "no_model_name",
+            "message": "No model specified in request. Please provide a model name in the "
+            "request body or as a x-ms-model-mesh-model-name header.",
+        }
+    }
+)
+
+
+def test_a_request_that_named_no_deployment_is_told_to_pass_one() -> None:
+    finding = RULE.check(
+        facts(
+            url="https://myres.services.ai.azure.com/models/chat/completions",
+            status=400,
+            body=NO_MODEL_400,
+        )
+    )
+    assert finding is not None
+    assert "named no deployment" in finding.explanation
+    assert "model=" in finding.fix[0]
+    assert finding.missing_facts == ()
+
+
+def test_the_unnamed_model_is_recognised_from_the_wording_alone() -> None:
+    body = json.dumps({"message": "Bad request: no model was specified in the request."})
+    finding = RULE.check(
+        facts(
+            url="https://myres.services.ai.azure.com/models/chat/completions", status=400, body=body
+        )
+    )
+    assert finding is not None
+    assert "named no deployment" in finding.explanation
