@@ -17,11 +17,14 @@ from foundry_doctor._version import __version__
 
 if TYPE_CHECKING:
     from foundry_doctor.diagnosis import Diagnosis, Evidence, Finding, diagnose, diagnose_text
+    from foundry_doctor.diagnosis.checkup import Checkup, check_configuration
     from foundry_doctor.facts import Facts, TokenClaims
+    from foundry_doctor.facts.configuration import Configuration
     from foundry_doctor.integrations.azure_core import (
         AsyncDiagnosticsPolicy,
         DiagnosticsPolicy,
     )
+    from foundry_doctor.integrations.check import check
     from foundry_doctor.integrations.explain import explain
     from foundry_doctor.integrations.httpx_hooks import (
         async_response_hook,
@@ -39,6 +42,10 @@ _LAZY = {
     "Finding": "foundry_doctor.diagnosis",
     "diagnose": "foundry_doctor.diagnosis",
     "Facts": "foundry_doctor.facts",
+    "Configuration": "foundry_doctor.facts.configuration",
+    "Checkup": "foundry_doctor.diagnosis.checkup",
+    "check_configuration": "foundry_doctor.diagnosis.checkup",
+    "check": "foundry_doctor.integrations.check",
     "TokenClaims": "foundry_doctor.facts",
     "DiagnosticsPolicy": "foundry_doctor.integrations.azure_core",
     "AsyncDiagnosticsPolicy": "foundry_doctor.integrations.azure_core",
@@ -52,6 +59,8 @@ _LAZY = {
 
 __all__ = [
     "AsyncDiagnosticsPolicy",
+    "Checkup",
+    "Configuration",
     "Diagnosis",
     "DiagnosticsPolicy",
     "Evidence",
@@ -60,6 +69,8 @@ __all__ = [
     "TokenClaims",
     "__version__",
     "async_response_hook",
+    "check",
+    "check_configuration",
     "diagnose",
     "diagnose_text",
     "explain",

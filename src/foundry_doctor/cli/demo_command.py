@@ -4,6 +4,7 @@ one added line, through the real SDK clients."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ def _azure_openai(
     principal: str | None = "alice",
     lifetime: int = 3600,
     key_of: str | None = None,
+    key_as_token: bool = False,
 ) -> Callable[[Any, bool], Callable[[], object]]:
     def make(emulator: Any, instrumented: bool) -> Callable[[], object]:
         import openai
@@ -56,7 +58,9 @@ def _azure_openai(
         import foundry_doctor
 
         auth: dict[str, Any]
-        if key_of is not None:
+        if key_as_token:
+            auth = {"azure_ad_token": emulator.key("myres")}
+        elif key_of is not None:
             auth = {"api_key": emulator.key(key_of)}
         else:
             credential = emulator.credential(principal, lifetime=lifetime)
@@ -96,6 +100,16 @@ STEPS = (
         _inference(MODELS, "Llama-3.3-70B-Instruct", principal="bob", scope=_COGSVC),
         {},
     ),
+    _Step(
+        "an API key sent as a bearer token",
+        _azure_openai(AOAI, "gpt-4o", key_as_token=True),
+        {},
+    ),
+    _Step(
+        "azure-ai-inference given the resource URL without /models",
+        _inference(MODELS.removesuffix("/models"), "gpt-4o", scope=_COGSVC),
+        {},
+    ),
     _Step("a deployment name that does not exist", _azure_openai(AOAI, "gpt4o"), {}),
     _Step("an expired token", _azure_openai(AOAI, "gpt-4o", lifetime=-600), {}),
     _Step("a token from another tenant", _azure_openai(AOAI, "gpt-4o", principal="eve"), {}),
@@ -110,27 +124,58 @@ STEPS = (
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-color", action="store_true", help="plain output")
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object per step, one per line"
+    )
+
+
+def _attempt(step: _Step, emulator: Any, instrumented: bool) -> dict[str, Any]:
+    """One call of a step: what the caller got, as data."""
+    import foundry_doctor
+
+    try:
+        step.make_call(emulator, instrumented)()
+    except Exception as error:  # the demo shows whatever the SDK raised
+        diagnosis = foundry_doctor.explain(error)
+        return {
+            "instrumented": instrumented,
+            "ok": False,
+            "exception": f"{type(error).__module__}.{type(error).__qualname__}",
+            "message": str(error),
+            "diagnosis": diagnosis.to_dict() if diagnosis is not None else None,
+        }
+    return {"instrumented": instrumented, "ok": True}
 
 
 def run(args: argparse.Namespace) -> int:
     from foundry_doctor.emulator import Emulator
 
-    color = sys.stdout.isatty() and not args.no_color
+    color = sys.stdout.isatty() and not args.no_color and not args.json
 
     def bold(text: str) -> str:
         return f"\033[1m{text}\033[0m" if color else text
 
     with Emulator() as emulator:
         for number, step in enumerate(STEPS, 1):
-            print(bold(f"\n=== {number}. {step.title}"))
             with emulator.modified_world(step.world_changes):
-                for instrumented in (False, True):
-                    label = "with foundry_doctor.instrument(client)" if instrumented else "bare SDK"
-                    print(bold(f"--- {label}:"))
-                    try:
-                        step.make_call(emulator, instrumented)()
-                    except Exception as error:  # the demo shows whatever the SDK raised
-                        print(f"{type(error).__name__}: {error}")
-                    else:
-                        print("the call worked")
+                attempts = [
+                    _attempt(step, emulator, instrumented) for instrumented in (False, True)
+                ]
+            if args.json:
+                record = {"step": number, "title": step.title, "attempts": attempts}
+                print(json.dumps(record, ensure_ascii=False))
+                continue
+            print(bold(f"\n=== {number}. {step.title}"))
+            for attempt in attempts:
+                label = (
+                    "with foundry_doctor.instrument(client)"
+                    if attempt["instrumented"]
+                    else "bare SDK"
+                )
+                print(bold(f"--- {label}:"))
+                if attempt["ok"]:
+                    print("the call worked")
+                else:
+                    name = attempt["exception"].rsplit(".", 1)[-1]
+                    print(f"{name}: {attempt['message']}")
     return 0

@@ -61,12 +61,17 @@ def _advice(info: EndpointInfo | None) -> str:
     )
 
 
-def _problem(ctx: RuleContext, info: EndpointInfo) -> tuple[str, int] | None:
+def _problem(
+    ctx: RuleContext, info: EndpointInfo, *, static: bool = False
+) -> tuple[str, int] | None:
+    """What is wrong with the request's api-version; ``static`` judges a configuration, where
+    the failure the version would cause is certain rather than observed."""
     version = info.api_version
-    generic_404 = ctx.status == 404 and (
-        ctx.body_is_silent or ctx.meanings <= {Meaning.RESOURCE_NOT_FOUND}
+    generic_404 = static or (
+        ctx.status == 404 and (ctx.body_is_silent or ctx.meanings <= {Meaning.RESOURCE_NOT_FOUND})
     )
-    if info.route == "openai-v1" and version and info.api_version_is_dated and ctx.status == 400:
+    v1_refusal = static or ctx.status == 400
+    if info.route == "openai-v1" and version and info.api_version_is_dated and v1_refusal:
         return (
             f"The v1 API (/openai/v1/) takes no dated api-version, and the request sent "
             f"api-version={version}.",
@@ -122,6 +127,15 @@ def _problem(ctx: RuleContext, info: EndpointInfo) -> tuple[str, int] | None:
     return None
 
 
+def static(ctx: RuleContext) -> Finding | None:
+    """An api-version the route the client will call does not serve (or needs and lacks)."""
+    info = ctx.request
+    problem = _problem(ctx, info, static=True) if info is not None else None
+    if problem is None:
+        return None
+    return _finding(ctx, info, *problem)
+
+
 def detect(ctx: RuleContext) -> Finding | None:
     if ctx.status not in (400, 404):
         return None
@@ -140,6 +154,10 @@ def detect(ctx: RuleContext) -> Finding | None:
         score = CERTAIN
     else:
         explanation, score = problem
+    return _finding(ctx, info, explanation, score)
+
+
+def _finding(ctx: RuleContext, info: EndpointInfo | None, explanation: str, score: int) -> Finding:
     return RULE.finding(
         explanation,
         score=score,
@@ -178,4 +196,5 @@ RULE = Rule(
     ),
     detect=detect,
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle",
+    static=static,
 )

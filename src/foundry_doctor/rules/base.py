@@ -2,7 +2,9 @@
 means, how it is detected, how it is fixed, an example) plus its ``detect`` function.
 
 Rules are data first: the catalogue, ``foundry-doctor rules`` and the rules reference read the
-record; the engine calls ``detect``. A rule module declares exactly one ``RULE``.
+record; the engine calls ``detect``. A rule module declares exactly one ``RULE``. A rule whose
+cause shows in a client's configuration alone also has a ``static`` detector, which
+``foundry-doctor check`` runs on facts with no response (nothing was sent).
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ class Rule:
     published. ``title`` is the one-line name, ``meaning`` what the cause is, ``detection`` which
     facts reveal it, ``remedy`` how it is fixed in general (a finding carries the exact lines for
     one call), ``example`` a failure it explains. ``detect`` returns a :class:`Finding` or
-    ``None``; it must not raise on odd facts, and the engine guards it anyway.
+    ``None``; it must not raise on odd facts, and the engine guards it anyway. ``static``, when
+    set, judges a configuration before any call (the facts have no status, no body, and a
+    request URL predicted from the configuration).
     """
 
     code: str
@@ -65,6 +69,7 @@ class Rule:
     example: str
     detect: Detector = field(repr=False, compare=False)
     docs_url: str | None = None
+    static: Detector | None = field(default=None, repr=False, compare=False)
 
     def finding(
         self,
@@ -105,6 +110,7 @@ class Rule:
             "remedy": self.remedy,
             "example": self.example,
             "docs_url": self.docs_url,
+            "static": self.static is not None,
         }
 
     def render(self) -> str:

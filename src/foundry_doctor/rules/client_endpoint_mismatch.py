@@ -226,4 +226,5 @@ RULE = Rule(
     ),
     detect=detect,
     docs_url="https://learn.microsoft.com/azure/ai-foundry/foundry-models/concepts/endpoints",
+    static=_client_shape,
 )

@@ -174,6 +174,11 @@ def detect(ctx: RuleContext) -> Finding | None:
     )
 
 
+def static(ctx: RuleContext) -> Finding | None:
+    """The configured endpoint already holds what the client appends."""
+    return _doubled(ctx) or _operation_in_endpoint(ctx)
+
+
 RULE = Rule(
     code="FD201",
     slug="endpoint-path-wrong",
@@ -201,4 +206,5 @@ RULE = Rule(
     ),
     detect=detect,
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/reference",
+    static=static,
 )

@@ -19,6 +19,16 @@ def detect(ctx: RuleContext) -> Finding | None:
     quiet = not ctx.names_other_cause(Meaning.KEY_REJECTED)
     if not stated and not (regional and sent_token and quiet):
         return None
+    return _finding(ctx, CERTAIN if stated else STRONG)
+
+
+def static(ctx: RuleContext) -> Finding | None:
+    """A token credential configured with a shared regional endpoint."""
+    regional = ctx.configured is not None and ctx.configured.family == "regional"
+    return _finding(ctx, STRONG) if regional and ctx.credential == "token" else None
+
+
+def _finding(ctx: RuleContext, score: int) -> Finding:
     host = ctx.site.host if ctx.site is not None else None
     tld = cloud_tld(ctx.site.cloud) if ctx.site is not None else "com"
     return RULE.finding(
@@ -27,7 +37,7 @@ def detect(ctx: RuleContext) -> Finding | None:
         f"https://<resource>.openai.azure.{tld}/). A shared regional endpoint such as "
         f"{host or '<region>.api.cognitive.microsoft.com'} cannot tell which resource the "
         "token is for, so there it takes keys only.",
-        score=CERTAIN if stated else STRONG,
+        score=score,
         evidence=(
             Evidence("endpoint host", host, expected="<resource>.cognitiveservices.azure.com")
             if host
@@ -71,4 +81,5 @@ RULE = Rule(
     ),
     detect=detect,
     docs_url="https://learn.microsoft.com/azure/ai-services/cognitive-services-custom-subdomains",
+    static=static,
 )

@@ -26,6 +26,17 @@ def detect(ctx: RuleContext) -> Finding | None:
     )
     if not on_deployment_route:
         return None
+    return _finding(ctx)
+
+
+def static(ctx: RuleContext) -> Finding | None:
+    """AzureOpenAI (the deployment route) configured for a model of another provider."""
+    if ctx.family in _ELSEWHERE or ctx.route != "deployments":
+        return None
+    return _finding(ctx)
+
+
+def _finding(ctx: RuleContext) -> Finding | None:
     model = ctx.deployment or ctx.facts.model
     if not is_non_openai_model(model):
         return None
@@ -81,4 +92,5 @@ RULE = Rule(
     ),
     detect=detect,
     docs_url="https://learn.microsoft.com/azure/ai-foundry/foundry-models/concepts/endpoints",
+    static=static,
 )

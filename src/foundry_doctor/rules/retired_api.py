@@ -6,7 +6,7 @@ import datetime
 
 from foundry_doctor.diagnosis.model import Evidence, Finding
 from foundry_doctor.facts.endpoints import cloud_tld
-from foundry_doctor.rules.base import AGGRAVATING, CERTAIN, LIKELY, SECONDARY_MIN, Rule
+from foundry_doctor.rules.base import AGGRAVATING, CERTAIN, LIKELY, SECONDARY_MIN, STRONG, Rule
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.meaning import Meaning
 
@@ -35,11 +35,25 @@ def detect(ctx: RuleContext) -> Finding | None:
         score = AGGRAVATING
     else:
         score = SECONDARY_MIN
+    return _finding(ctx, score, retired=retired or stated)
+
+
+def static(ctx: RuleContext) -> Finding | None:
+    """A configuration that uses the Model Inference API or azure-ai-inference at all."""
+    if not (ctx.route == "models" or ctx.client == "azure-ai-inference"):
+        return None
+    retired = ctx.now >= RETIREMENT.timestamp()
+    return _finding(ctx, STRONG if retired else SECONDARY_MIN, retired=retired)
+
+
+def _finding(ctx: RuleContext, score: int, *, retired: bool) -> Finding:
+    on_models = ctx.route == "models"
+    inference_sdk = ctx.client == "azure-ai-inference"
     resource = ctx.resource or "<resource>"
     tld = cloud_tld(ctx.site.cloud) if ctx.site is not None else "com"
     model = ctx.facts.model or "<deployment name>"
     what = "the Model Inference API (/models)" if on_models else "the azure-ai-inference SDK"
-    if retired or stated:
+    if retired:
         explanation = (
             f"This call used {what}, which Microsoft retired on {_RETIREMENT_DAY}. Retired "
             "routes stop answering (or answer 404) and get no fixes; move to the v1 API."
@@ -91,4 +105,5 @@ RULE = Rule(
     ),
     detect=detect,
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle",
+    static=static,
 )

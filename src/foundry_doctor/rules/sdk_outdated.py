@@ -54,6 +54,28 @@ def detect(ctx: RuleContext) -> Finding | None:
     )
 
 
+def static(ctx: RuleContext) -> Finding | None:
+    """An installed release with a known bug that affects this kind of client."""
+    lines: list[str] = []
+    evidence: list[Evidence] = []
+    fix: list[str] = []
+    for issue, version in affecting(ctx):
+        if ctx.client not in issue.clients:
+            continue
+        lines.append(f"{issue.package} {version}: {issue.summary} (fixed in {issue.fixed})")
+        evidence.append(Evidence(f"{issue.package} version", version, expected=f">= {issue.fixed}"))
+        fix.append(f"upgrade {issue.package} to {issue.fixed} or later ({issue.reference})")
+    if not lines:
+        return None
+    return RULE.finding(
+        "An installed SDK release has a known authentication bug that affects this kind of "
+        "client: " + "; ".join(lines) + ".",
+        score=LIKELY,
+        evidence=evidence,
+        fix=fix,
+    )
+
+
 RULE = Rule(
     code="FD400",
     slug="sdk-outdated",
@@ -79,4 +101,5 @@ RULE = Rule(
     docs_url=(
         "https://learn.microsoft.com/azure/ai-foundry/foundry-models/how-to/configure-entra-id"
     ),
+    static=static,
 )

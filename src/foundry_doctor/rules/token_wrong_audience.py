@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from foundry_doctor.diagnosis.model import Evidence, Finding
 from foundry_doctor.facts.endpoints import ML_AUDIENCE, normalize_audience
-from foundry_doctor.rules.base import CERTAIN, LIKELY, POSSIBLE, Rule
+from foundry_doctor.rules.base import CERTAIN, LIKELY, POSSIBLE, STRONG, Rule
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.fixes import scope_of, token_client_line
 from foundry_doctor.rules.meaning import Meaning
@@ -124,6 +124,18 @@ def _uncertain(ctx: RuleContext, expected: tuple[str, ...], note: str = "") -> F
     )
 
 
+def static(ctx: RuleContext) -> Finding | None:
+    """A token credential whose requested scope the endpoint does not accept."""
+    if ctx.credential != "token":
+        return None
+    expected = ctx.accepted_audiences()
+    requested = _requested_audiences(ctx)
+    wrong = [audience for audience in requested if expected and audience not in expected]
+    if not requested or not expected or len(wrong) != len(requested):
+        return None
+    return _finding(ctx, wrong[0], expected, STRONG, "scopes")
+
+
 RULE = Rule(
     code="FD102",
     slug="token-wrong-audience",
@@ -155,4 +167,5 @@ RULE = Rule(
     docs_url=(
         "https://learn.microsoft.com/azure/ai-foundry/foundry-models/how-to/configure-entra-id"
     ),
+    static=static,
 )
