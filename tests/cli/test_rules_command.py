@@ -55,3 +55,19 @@ def test_unknown_rule_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
         captured.err.strip()
         == "foundry-doctor rules: no rule 'no-such-rule'; 'foundry-doctor rules' lists them"
     )
+
+
+def test_docs_rules_md_is_current() -> None:
+    """docs/rules.md is generated from the catalogue; regenerate it when a rule changes:
+    ``foundry-doctor rules --markdown > docs/rules.md``."""
+    from pathlib import Path
+
+    from foundry_doctor.cli.rules_command import markdown
+    from foundry_doctor.rules import CATALOGUE
+
+    reference = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+    assert reference.read_text(encoding="utf-8") == markdown(CATALOGUE) + "\n", (
+        "docs/rules.md is stale: run foundry-doctor rules --markdown > docs/rules.md"
+    )
+    for rule in CATALOGUE:
+        assert f"## {rule.code} `{rule.slug}`" in reference.read_text(encoding="utf-8")
