@@ -1,0 +1,51 @@
+"""``foundry-doctor demo``: every step fails the same way bare and instrumented, and only the
+instrumented call carries the diagnosis the step is about. No secret reaches the output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from foundry_doctor.cli import main
+from foundry_doctor.cli.demo_command import STEPS
+
+EXPECTED_RULES = [
+    "token-wrong-audience",
+    "missing-data-plane-role",
+    "missing-data-plane-role",
+    "credential-in-wrong-header",
+    "client-endpoint-mismatch",
+    "deployment-not-found",
+    "token-expired",
+    "token-wrong-tenant",
+    "client-endpoint-mismatch",
+    "retired-api",
+]
+
+
+def test_json_tour(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--json"]) == 0
+    out = capsys.readouterr().out
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["title"] for r in records] == [step.title for step in STEPS]
+    rules = []
+    for record in records:
+        bare, instrumented = record["attempts"]
+        assert bare["instrumented"] is False
+        assert bare["ok"] is False
+        assert bare["diagnosis"] is None
+        assert instrumented["exception"] == bare["exception"]  # same class name and module
+        assert instrumented["message"].startswith(bare["message"])
+        rules.append(instrumented["diagnosis"]["rule"])
+    assert rules == EXPECTED_RULES
+    assert "eyJ" not in out  # no JWT (header or payload) anywhere
+    assert "Bearer " not in out
+
+
+def test_text_tour_is_plain_when_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "\033[" not in out
+    assert out.count("=== ") == len(STEPS)
+    assert "foundry-doctor [FD106 missing-data-plane-role]" in out
