@@ -153,8 +153,9 @@ async def test_hook_alone(
         assert error.request_id == error.response.headers.get("x-request-id")
         assert error.code == item.expected_code
     else:
-        # openai raises its own exception; the hook only logged and left the diagnosis
-        assert foundry_doctor.explain(error) is None
+        # openai raises its own exception; the hook only logged and left the diagnosis on the
+        # response, where explain() finds it
+        assert foundry_doctor.explain(error) is left
         assert not isinstance(error, DiagnosedError)
         assert not hasattr(error, "diagnosis")
 

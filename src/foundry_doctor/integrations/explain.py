@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from foundry_doctor.diagnosis.model import Diagnosis
 
-__all__ = ["explain"]
+__all__ = ["EXTENSION_KEY", "explain"]
+
+#: where the httpx hooks keep a diagnosis on a response (``response.extensions``)
+EXTENSION_KEY = "foundry_doctor.diagnosis"
 
 
 def explain(exc: BaseException | None) -> Diagnosis | None:
     """The diagnosis attached to ``exc`` (or to an exception in its ``__cause__`` /
-    ``__context__`` chain) by an instrumented client; ``None`` when there is none."""
+    ``__context__`` chain) by an instrumented client; ``None`` when there is none.
+
+    Also finds the diagnosis the httpx hooks leave on a response they may not raise from
+    (openai < 2.31 would retry an exception raised in a hook): ``exc.response``'s extensions.
+    """
     seen: set[int] = set()
     current = exc
     while current is not None and id(current) not in seen:
@@ -17,5 +24,17 @@ def explain(exc: BaseException | None) -> Diagnosis | None:
         diagnosis = getattr(current, "diagnosis", None)
         if isinstance(diagnosis, Diagnosis):
             return diagnosis
+        left = _left_on_response(current)
+        if left is not None:
+            return left
         current = current.__cause__ or current.__context__
     return None
+
+
+def _left_on_response(exc: BaseException) -> Diagnosis | None:
+    try:
+        extensions = getattr(getattr(exc, "response", None), "extensions", None)
+        found = extensions.get(EXTENSION_KEY) if isinstance(extensions, dict) else None
+    except Exception:  # an exotic response object: nothing to find
+        return None
+    return found if isinstance(found, Diagnosis) else None

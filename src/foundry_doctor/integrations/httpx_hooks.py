@@ -42,6 +42,7 @@ from typing import Any, Final, TypeVar
 from foundry_doctor.diagnosis import Diagnosis, diagnose
 from foundry_doctor.facts.versions import installed_versions
 from foundry_doctor.integrations.enriched import attach
+from foundry_doctor.integrations.explain import EXTENSION_KEY
 from foundry_doctor.integrations.openai_facts import OpenAIProfile, observe_exchange
 from foundry_doctor.integrations.reporting import report
 
@@ -59,8 +60,6 @@ logger = logging.getLogger("foundry_doctor")
 #: statuses the hooks look at; everything else passes straight through
 WATCHED_STATUSES: Final = frozenset({400, 401, 403, 404})
 
-#: where a hook leaves its diagnosis: ``response.extensions[EXTENSION_KEY]``
-EXTENSION_KEY: Final = "foundry_doctor.diagnosis"
 
 #: the first openai release that lets an ``OpenAIError`` raised in an event hook propagate as-is
 #: (earlier ones wrap it into ``APIConnectionError`` and retry; wire.md B.2)

@@ -39,6 +39,12 @@ def _finding(
     wanted = " or ".join(expected) if expected else "the audience the service named"
     explanation = f"The token was issued for {actual}, but this endpoint accepts {wanted}."
     why = _WHY.get(actual)
+    if actual == ML_AUDIENCE and ctx.client not in ("azure-ai-inference", "http"):
+        why = (
+            "That is the Azure Machine Learning audience: the token was requested with the "
+            "scope https://ml.azure.com/.default (azure-ai-inference's default, often copied "
+            "from its samples) instead of this endpoint's."
+        )
     if why and actual not in expected:
         explanation += " " + why
     if ctx.site is not None and ctx.site.cloud != "public":

@@ -118,3 +118,23 @@ def test_not_when_no_token_was_sent_or_another_cause_is_named() -> None:
         )
         is None
     )
+
+
+def test_the_ml_audience_on_an_openai_client_does_not_blame_azure_ai_inference() -> None:
+    from foundry_doctor import Configuration, check_configuration
+
+    for client, blamed in (("openai.AzureOpenAI", False), ("azure-ai-inference", True)):
+        config = Configuration.of(
+            client,
+            endpoint="https://myres.openai.azure.com/openai/deployments/gpt-4o"
+            if client == "azure-ai-inference"
+            else "https://myres.openai.azure.com",
+            credential="token",
+            scopes=["https://ml.azure.com/.default"],
+            api_version="2024-10-21",
+        )
+        (finding,) = [
+            f for f in check_configuration(config).findings if f.rule == "token-wrong-audience"
+        ]
+        assert ("requests unless credential_scopes" in finding.explanation) is blamed
+        assert ("instead of this endpoint's" in finding.explanation) is not blamed
