@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Protocol, cast
+from typing import NoReturn, Protocol, cast
 
 from foundry_doctor._version import __version__
 
@@ -52,8 +52,16 @@ def _load(name: str) -> _Command | None:
     return cast(_Command, module)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``foundry-doctor <command>: <problem>``, exit code 2
+    (``--help`` still shows the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="foundry-doctor",
         description="Explain 401/403/404 failures from Microsoft Foundry and Azure OpenAI.",
     )
