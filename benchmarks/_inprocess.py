@@ -41,15 +41,21 @@ JSON_HEADERS = {"Content-Type": "application/json", "apim-request-id": "bench"}
 # --- azure-core (azure-ai-inference) ------------------------------------------------------
 
 
-def inference_client(*policies: Any, stream_body: bool = False) -> Any:
-    """A ``ChatCompletionsClient`` on an in-memory transport; ``policies`` go per call."""
+def inference_client(
+    *policies: Any,
+    stream_body: bool = False,
+    status: int = 200,
+    body: bytes | None = None,
+) -> Any:
+    """A ``ChatCompletionsClient`` on an in-memory transport; ``policies`` go per call. With
+    ``status`` / ``body`` every call gets that answer instead of a chat completion."""
     import requests
     from azure.ai.inference import ChatCompletionsClient
     from azure.core.credentials import AzureKeyCredential
     from azure.core.pipeline.transport import HttpTransport
     from azure.core.rest._requests_basic import RestRequestsTransportResponse
 
-    class InMemoryTransport(HttpTransport):  # type: ignore[type-arg,misc]
+    class InMemoryTransport(HttpTransport):  # type: ignore[type-arg]
         def __enter__(self) -> InMemoryTransport:
             return self
 
@@ -64,15 +70,20 @@ def inference_client(*policies: Any, stream_body: bool = False) -> Any:
 
         def send(self, request: Any, **kwargs: Any) -> Any:
             raw = requests.Response()
-            raw.status_code = 200
-            raw.reason = "OK"
-            if stream_body:
+            raw.status_code = status
+            raw.reason = "OK" if status == 200 else "Error"
+            if body is not None:
+                raw.headers.update(JSON_HEADERS)
+                raw.raw = _ChunkReader([body])
+            elif stream_body:
                 raw.headers.update({"Content-Type": "text/event-stream"})
                 raw.raw = _ChunkReader(STREAM_CHUNKS)
             else:
                 raw.headers.update(JSON_HEADERS)
-                raw._content = CHAT_COMPLETION
-            response = RestRequestsTransportResponse(request=request, internal_response=raw)
+                raw.raw = _ChunkReader([CHAT_COMPLETION])
+            response = RestRequestsTransportResponse(  # type: ignore[no-untyped-call]
+                request=request, internal_response=raw
+            )
             if not kwargs.get("stream", False) and not stream_body:
                 response.read()
             return response
@@ -101,14 +112,25 @@ class _ChunkReader:
 # --- openai ---------------------------------------------------------------------------------
 
 
-def openai_client(install: Callable[[Any], Any] | None = None, *, stream: bool = False) -> Any:
-    """An ``AzureOpenAI`` client whose http client answers from memory (httpx or httpx2,
-    whichever the installed openai uses); ``install`` may instrument it."""
+def openai_client(
+    install: Callable[[Any], Any] | None = None,
+    *,
+    stream: bool = False,
+    kind: str = "AzureOpenAI",
+    status: int = 200,
+    body: bytes | None = None,
+) -> Any:
+    """An ``AzureOpenAI`` client (``kind="OpenAI"``: an ``OpenAI`` client on the Azure
+    ``/openai/v1/`` endpoint) whose http client answers from memory (httpx or httpx2, whichever
+    the installed openai uses); ``install`` may instrument it. With ``status`` / ``body`` every
+    call gets that answer instead of a chat completion."""
     import openai
 
     transport_module = _openai_transport_module()
 
     def handler(request: Any) -> Any:
+        if body is not None:
+            return transport_module.Response(status, headers=JSON_HEADERS, content=body)
         if stream:
             return transport_module.Response(
                 200,
@@ -118,13 +140,21 @@ def openai_client(install: Callable[[Any], Any] | None = None, *, stream: bool =
         return transport_module.Response(200, headers=JSON_HEADERS, content=CHAT_COMPLETION)
 
     http_client = openai.DefaultHttpxClient(transport=transport_module.MockTransport(handler))
-    client = openai.AzureOpenAI(
-        azure_endpoint="https://myres.openai.azure.com",
-        api_key="bench-key",
-        api_version="2024-10-21",
-        http_client=http_client,
-        max_retries=0,
-    )
+    if kind == "OpenAI":
+        client: Any = openai.OpenAI(
+            base_url="https://myres.openai.azure.com/openai/v1/",
+            api_key="bench-key",
+            http_client=http_client,
+            max_retries=0,
+        )
+    else:
+        client = openai.AzureOpenAI(
+            azure_endpoint="https://myres.openai.azure.com",
+            api_key="bench-key",
+            api_version="2024-10-21",
+            http_client=http_client,
+            max_retries=0,
+        )
     return install(client) if install is not None else client
 
 

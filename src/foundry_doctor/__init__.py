@@ -10,12 +10,15 @@ only when one of their names is first used.
 from __future__ import annotations
 
 import importlib
-import logging
-from typing import TYPE_CHECKING, Any
 
 from foundry_doctor._version import __version__
 
+# ``typing`` costs more to import than the whole package: the usual guard, spelled without it
+# (type checkers treat any name TYPE_CHECKING as true)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from foundry_doctor.diagnosis import Diagnosis, Evidence, Finding, diagnose, diagnose_text
     from foundry_doctor.diagnosis.checkup import Checkup, check_configuration
     from foundry_doctor.facts import Facts, TokenClaims
@@ -32,8 +35,6 @@ if TYPE_CHECKING:
         response_hook,
     )
     from foundry_doctor.integrations.instrument import instrument
-
-logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 # public name -> module that defines it; imported on first use (PEP 562)
 _LAZY = {

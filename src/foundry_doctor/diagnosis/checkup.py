@@ -10,10 +10,10 @@ problem the client will meet on its first call. Findings scored as a cause
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.model import Finding
 from foundry_doctor.facts.configuration import Configuration
 from foundry_doctor.rules.base import LIKELY, SECONDARY_MIN
@@ -22,7 +22,7 @@ from foundry_doctor.rules.context import RuleContext
 
 __all__ = ["Checkup", "Severity", "check_configuration", "severity_of"]
 
-logger = logging.getLogger(__name__)
+logger = logger_for(__name__)
 
 Severity = Literal["error", "warning"]
 
@@ -90,8 +90,7 @@ class Checkup:
             "ok": self.ok,
             "configuration": self.configuration.to_dict(),
             "findings": [
-                {**finding.to_dict(), "severity": severity_of(finding)}
-                for finding in self.findings
+                {**finding.to_dict(), "severity": severity_of(finding)} for finding in self.findings
             ],
         }
 

@@ -7,10 +7,10 @@ so a failure is never left unexplained.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
+from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.model import Diagnosis, Finding
 from foundry_doctor.facts.case_record import facts_from_case
 from foundry_doctor.facts.observation import AuthFacts, Facts
@@ -21,7 +21,7 @@ from foundry_doctor.rules.unknown import explain as explain_unknown
 
 __all__ = ["diagnose"]
 
-logger = logging.getLogger(__name__)
+logger = logger_for(__name__)
 
 _REQUEST_ID_HEADERS = ("apim-request-id", "x-request-id", "x-ms-request-id", "request-id")
 _RULES = tuple(rule for rule in CATALOGUE if rule is not FALLBACK)

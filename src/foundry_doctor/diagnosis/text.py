@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
+from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.engine import diagnose
 from foundry_doctor.diagnosis.model import Diagnosis
 from foundry_doctor.facts.observation import AuthFacts, Facts
@@ -11,7 +10,7 @@ from foundry_doctor.facts.pasted_text import facts_from_text
 
 __all__ = ["diagnose_text"]
 
-logger = logging.getLogger(__name__)
+logger = logger_for(__name__)
 
 
 def diagnose_text(text: str, *, include_personal: bool = False) -> Diagnosis:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import itertools
 import json
-import logging
 import math
 from collections.abc import Mapping
 from typing import Any
 
+from foundry_doctor._logging import logger_for
 from foundry_doctor.facts.observation import (
     AuthFacts,
     BearerKind,
@@ -28,7 +28,7 @@ from foundry_doctor.facts.tokens import TokenClaims, decode_claims, looks_like_j
 
 __all__ = ["facts_from_case"]
 
-logger = logging.getLogger(__name__)
+logger = logger_for(__name__)
 
 _MAX_TEXT = 8192
 _CREDENTIALS: Mapping[str, CredentialKind] = {

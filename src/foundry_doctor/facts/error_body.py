@@ -17,8 +17,9 @@ from typing import Any, Literal
 
 __all__ = ["PARSE_LIMIT", "BodyShape", "ErrorBody", "parse_error_body"]
 
-#: Only this many characters of a body are looked at.
-PARSE_LIMIT = 64 * 1024
+#: Only this many characters of a body are parsed: service error bodies are a few hundred bytes,
+#: and parsing (a JSON attempt, then the fragment patterns) is the costly part of a diagnosis.
+PARSE_LIMIT = 4 * 1024
 _MAX_MESSAGE = 4096
 _MAX_CODE = 128
 

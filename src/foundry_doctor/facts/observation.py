@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 #: At most this many bytes of an error body are read and kept.
-BODY_READ_LIMIT = 64 * 1024
+BODY_READ_LIMIT = 16 * 1024
 
 #: Headers whose values are secrets: never stored, never shown.
 SECRET_HEADERS = frozenset(

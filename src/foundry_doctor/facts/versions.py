@@ -8,14 +8,14 @@ without a restart that would reset the cache anyway.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
-import logging
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from foundry_doctor._logging import logger_for
+
 __all__ = ["TRACKED_DISTRIBUTIONS", "installed_versions"]
 
-logger = logging.getLogger(__name__)
+logger = logger_for(__name__)
 
 #: Distributions whose versions change how a call authenticates or which URL it builds.
 TRACKED_DISTRIBUTIONS = (
@@ -33,6 +33,8 @@ TRACKED_DISTRIBUTIONS = (
 def installed_versions() -> Mapping[str, str]:
     """Installed version of each tracked distribution, keyed by distribution name; the ones
     that are not installed are left out. Cached for the life of the process; never raises."""
+    import importlib.metadata  # slow to import; needed once per process
+
     found: dict[str, str] = {}
     for name in TRACKED_DISTRIBUTIONS:
         try:

@@ -26,7 +26,6 @@ untouched, so ``response.raise_for_status()`` behaves as without foundry-doctor.
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from azure.core.exceptions import (
 from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import AsyncHTTPPolicy, HTTPPolicy
 
+from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis import Diagnosis, diagnose
 from foundry_doctor.facts import BODY_READ_LIMIT, CredentialKind, Facts
 from foundry_doctor.facts.versions import installed_versions
@@ -55,7 +55,7 @@ __all__ = [
     "instrument_azure_core",
 ]
 
-logger = logging.getLogger("foundry_doctor")
+logger = logger_for("foundry_doctor")
 
 #: where the diagnosis is stored in the pipeline context
 CONTEXT_KEY = "foundry_doctor.diagnosis"

@@ -34,11 +34,11 @@ exception.
 from __future__ import annotations
 
 import functools
-import logging
 import sys
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
+from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis import Diagnosis, diagnose
 from foundry_doctor.facts.versions import installed_versions
 from foundry_doctor.integrations.enriched import attach
@@ -55,7 +55,7 @@ __all__ = [
     "response_hook",
 ]
 
-logger = logging.getLogger("foundry_doctor")
+logger = logger_for("foundry_doctor")
 
 #: statuses the hooks look at; everything else passes straight through
 WATCHED_STATUSES: Final = frozenset({400, 401, 403, 404})

@@ -41,12 +41,12 @@ provider callable), never kept or logged; a token's claims come from the request
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import Any, TypeVar
 
 import openai
 
+from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis import Diagnosis
 from foundry_doctor.facts.endpoints import classify_endpoint
 from foundry_doctor.integrations.enriched import attach
@@ -61,7 +61,7 @@ from foundry_doctor.integrations.reporting import report
 
 __all__ = ["instrument_openai", "is_instrumented", "status_error"]
 
-logger = logging.getLogger("foundry_doctor")
+logger = logger_for("foundry_doctor")
 
 C = TypeVar("C")
 

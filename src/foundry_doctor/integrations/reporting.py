@@ -4,15 +4,15 @@ holds none to begin with."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.model import Diagnosis
 
 __all__ = ["LOGGER_NAME", "report"]
 
 LOGGER_NAME = "foundry_doctor"
-logger = logging.getLogger(LOGGER_NAME)
+logger = logger_for(LOGGER_NAME)
 
 
 def report(diagnosis: Diagnosis, *, sdk: str) -> None:

@@ -1,0 +1,382 @@
+"""Secrecy: no key, token or token signature ever comes back out of foundry-doctor.
+
+The promise (DEVELOPERS.md, "Security"): tokens, keys, ``Authorization`` / ``api-key`` header
+values and signatures never appear in a log record, an exception message or a ``repr``; personal
+claims (upn) only on opt-in. Checked end to end, through real clients instrumented with
+``foundry_doctor.instrument`` against the emulator, for every scenario preset and every client
+kind it applies to, sync and async, with three credentials:
+
+* ``scenario``: the scenario's own credential (real emulator keys and signed emulator tokens,
+  which reach every rule: wrong audience, expired, wrong tenant, missing role, ...);
+* ``canary-key``: a distinctive API key of our own (``api_key=`` / ``AzureKeyCredential``; the
+  service answers 401 invalid key, or whatever the endpoint answers before authentication);
+* ``canary-jwt``: a syntactically valid JWT with a distinctive signature segment and a upn
+  (``azure_ad_token=`` / a fixed-token credential / the ``OpenAI`` client's key).
+
+Wherever the exception and its diagnosis can show up, the secret must be absent: ``str``,
+``repr``, the formatted traceback, ``__notes__``, ``repr`` / ``render`` / JSON of the diagnosis
+(also as ``foundry_doctor.explain`` returns it), and every record of the ``foundry_doctor``
+logger tree at DEBUG, formatted together with the whole ``record.__dict__`` (so ``extra`` data,
+``args`` and ``exc_info`` count too). Besides the known values (the canary, every key of the
+emulated world, the token and signature the failed request carried, every principal's upn), no
+JWT-shaped text may appear there at all, which also covers the tokens of successful calls.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import re
+import traceback
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any, Literal
+
+import openai
+import pytest
+
+import foundry_doctor
+from foundry_doctor.emulator import Emulator
+from foundry_doctor.emulator.scenarios import (
+    SCENARIOS,
+    ClientKind,
+    Scenario,
+    ScenarioCredential,
+)
+from support.clients import (
+    DEFAULT_AZURE_OPENAI_API_VERSION,
+    INVALID_KEY,
+    AsyncFixedTokenCredential,
+    FixedTokenCredential,
+    acall,
+    build,
+    call,
+)
+
+Variant = Literal["scenario", "canary-key", "canary-jwt"]
+VARIANTS: tuple[Variant, ...] = ("scenario", "canary-key", "canary-jwt")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+#: letters only: the redaction heuristics (long runs with digits, key-shaped values) would not
+#: catch it, so it can only stay hidden if it is never copied anywhere in the first place
+CANARY_KEY = "FoundryDoctorCanaryKeyQuxWaldoPlughXyzzyThud"
+CANARY_UPN = "canary.person@fabrikam.example"
+CANARY_SIGNATURE = _b64(b"foundry-doctor canary signature - it must never be shown anywhere!")
+CANARY_JWT = ".".join(
+    (
+        _b64(json.dumps({"alg": "RS256", "kid": "fd-canary", "typ": "JWT"}).encode()),
+        _b64(
+            json.dumps(
+                {
+                    # a wrong audience: the token is decoded and named by a rule, not just
+                    # refused for its (forged) signature
+                    "aud": "https://ml.azure.com",
+                    "iss": "https://sts.windows.net/aaaaaaaa-0000-0000-0000-000000000001/",
+                    "iat": 1700000000,
+                    "nbf": 1700000000,
+                    "exp": 4102444800,  # 2100-01-01: never expired
+                    "tid": "aaaaaaaa-0000-0000-0000-000000000001",
+                    "oid": "cccccccc-0000-0000-0000-00000000c0de",
+                    "appid": "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+                    "idtyp": "user",
+                    "scp": "user_impersonation",
+                    "upn": CANARY_UPN,
+                    "name": "Canary Person",
+                    "ver": "1.0",
+                }
+            ).encode()
+        ),
+        CANARY_SIGNATURE,
+    )
+)
+
+#: any JWT, known or not: its header and payload segments (a token's signature is checked
+#: separately, where the token is known)
+_ANY_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}")
+
+
+def _marks(kind: ClientKind) -> list[pytest.MarkDecorator]:
+    return [pytest.mark.azure if kind == "azure-ai-inference" else pytest.mark.openai]
+
+
+CASES = [
+    pytest.param(
+        item, kind, variant, id=f"{item.name}-{kind.split('.')[-1]}-{variant}", marks=_marks(kind)
+    )
+    for item in SCENARIOS
+    for kind in item.clients
+    for variant in VARIANTS
+]
+
+
+# --- logging ---------------------------------------------------------------------------------
+
+
+class _EverythingFormatter(logging.Formatter):
+    """The formatted record (message, traceback, stack) followed by its whole ``__dict__``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{super().format(record)}\n{record.__dict__!r}"
+
+
+class _Captured:
+    def __init__(self, stream: io.StringIO) -> None:
+        self._stream = stream
+        self.levels: list[int] = []
+
+    @property
+    def text(self) -> str:
+        return self._stream.getvalue()
+
+
+class _LevelRecorder(logging.Handler):
+    def __init__(self, captured: _Captured) -> None:
+        super().__init__(logging.DEBUG)
+        self._captured = captured
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._captured.levels.append(record.levelno)
+
+
+@pytest.fixture
+def logged() -> Iterator[_Captured]:
+    """Everything the ``foundry_doctor`` logger tree emits at DEBUG and above, while the test
+    runs (level and handlers restored afterwards)."""
+    logger = logging.getLogger("foundry_doctor")
+    stream = io.StringIO()
+    captured = _Captured(stream)
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(_EverythingFormatter("%(levelname)s %(name)s %(message)s"))
+    recorder = _LevelRecorder(captured)
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    logger.addHandler(recorder)
+    try:
+        yield captured
+    finally:
+        logger.removeHandler(recorder)
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+
+# --- clients ---------------------------------------------------------------------------------
+
+
+def _canary_client(item: Scenario, kind: ClientKind, variant: Variant, *, aio: bool) -> Any:
+    """The scenario's client, configured as usual but with a canary credential."""
+    if kind == "azure-ai-inference":
+        from azure.core.credentials import AzureKeyCredential
+
+        if aio:
+            from azure.ai.inference import aio as package
+        else:
+            import azure.ai.inference as package  # type: ignore[no-redef]
+
+        kwargs: dict[str, Any] = {}
+        if variant == "canary-key":
+            credential: Any = AzureKeyCredential(CANARY_KEY)
+        else:
+            fixed = AsyncFixedTokenCredential if aio else FixedTokenCredential
+            credential = fixed(CANARY_JWT)
+            if item.credential.scope is not None:
+                kwargs["credential_scopes"] = [item.credential.scope]
+        if item.api_version is not None:
+            kwargs["api_version"] = item.api_version
+        cls = (
+            package.EmbeddingsClient
+            if item.operation == "embeddings"
+            else package.ChatCompletionsClient
+        )
+        return cls(endpoint=item.endpoint, credential=credential, **kwargs)
+    if kind == "openai.AzureOpenAI":
+        azure_cls: Any = openai.AsyncAzureOpenAI if aio else openai.AzureOpenAI
+        auth = (
+            {"api_key": CANARY_KEY} if variant == "canary-key" else {"azure_ad_token": CANARY_JWT}
+        )
+        return azure_cls(
+            azure_endpoint=item.endpoint,
+            api_version=item.api_version or DEFAULT_AZURE_OPENAI_API_VERSION,
+            **auth,
+        )
+    plain_cls: Any = openai.AsyncOpenAI if aio else openai.OpenAI
+    query = {"default_query": {"api-version": item.api_version}} if item.api_version else {}
+    key = CANARY_KEY if variant == "canary-key" else CANARY_JWT
+    return plain_cls(base_url=item.endpoint, api_key=key, **query)
+
+
+def _client(emu: Emulator, item: Scenario, kind: ClientKind, variant: Variant, *, aio: bool) -> Any:
+    if variant == "scenario":
+        return build(emu, item, kind, aio=aio)
+    return _canary_client(item, kind, variant, aio=aio)
+
+
+def _called(item: Scenario, variant: Variant) -> Scenario:
+    """The scenario as :func:`call` should make it: with a canary, credentials are sent."""
+    if variant == "scenario":
+        return item
+    return replace(item, credential=ScenarioCredential("key"))
+
+
+# --- what must stay hidden -------------------------------------------------------------------
+
+
+def _header(headers: Any, name: str) -> str | None:
+    for key, value in dict(headers).items():
+        if key.lower() == name:
+            return str(value)
+    return None
+
+
+def _request_headers(error: BaseException) -> Any:
+    response = getattr(error, "response", None)
+    request = getattr(response, "request", None)
+    return getattr(request, "headers", None) or {}
+
+
+def _secrets(emu: Emulator, variant: Variant, error: BaseException | None) -> list[str]:
+    """The values that must not be shown for this run."""
+    if variant == "canary-key":
+        return [CANARY_KEY]
+    if variant == "canary-jwt":
+        return [CANARY_JWT, CANARY_SIGNATURE, CANARY_UPN]
+    found = [INVALID_KEY]
+    for name in emu.world.resources:
+        found += [emu.key(name, 1), emu.key(name, 2)]
+    found += [p.upn for p in emu.world.principals.values() if p.upn]
+    if error is not None:  # what the failed request really carried
+        headers = _request_headers(error)
+        key = _header(headers, "api-key")
+        if key:
+            found.append(key)
+        authorization = _header(headers, "authorization") or ""
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() == "bearer" and value:
+            found.append(value)
+            if value.count(".") == 2:
+                found.append(value.rsplit(".", 1)[1])
+    return [secret for secret in found if len(secret) >= 8]
+
+
+def _places(error: BaseException | None, captured: _Captured) -> dict[str, str]:
+    """Everything foundry-doctor shows, by where it shows it."""
+    places = {"log": captured.text}
+    if error is None:
+        return places
+    places["str"] = str(error)
+    places["repr"] = repr(error)
+    places["traceback"] = "".join(traceback.format_exception(error))
+    places["__notes__"] = repr(getattr(error, "__notes__", []))
+    diagnosis = getattr(error, "diagnosis", None)
+    if diagnosis is not None:
+        places["diagnosis repr"] = repr(diagnosis)
+        places["diagnosis json"] = json.dumps(diagnosis.to_dict())
+    explained = foundry_doctor.explain(error)
+    if explained is not None:
+        places["explain repr"] = repr(explained)
+        places["explain render"] = explained.render()
+        places["explain json"] = json.dumps(explained.to_dict())
+    try:
+        raise RuntimeError("the application's own wrapper") from error
+    except RuntimeError as wrapper:
+        places["explain(wrapper)"] = repr(foundry_doctor.explain(wrapper))
+        places["wrapper traceback"] = "".join(traceback.format_exception(wrapper))
+    return places
+
+
+def _status_error(kind: ClientKind) -> type[Exception]:
+    """The base class of the SDK's exceptions for an HTTP error status."""
+    if kind == "azure-ai-inference":
+        from azure.core.exceptions import HttpResponseError
+
+        return HttpResponseError
+    return openai.APIStatusError
+
+
+def _check(
+    emu: Emulator,
+    item: Scenario,
+    kind: ClientKind,
+    variant: Variant,
+    outcome: Any,
+    captured: _Captured,
+) -> None:
+    error = outcome if isinstance(outcome, BaseException) else None
+    if variant == "scenario" and item.succeeds:
+        assert error is None, repr(error)
+    else:
+        assert isinstance(error, _status_error(kind)), repr(outcome)
+        status = error.status_code  # type: ignore[union-attr]
+        if variant == "scenario":
+            assert status == item.expected_status
+        if status in (401, 403, 404):
+            # the secrets were really run through a diagnosis and its WARNING record
+            assert foundry_doctor.explain(error) is not None, str(error)
+            assert logging.WARNING in captured.levels
+
+    secrets = _secrets(emu, variant, error)
+    assert secrets
+    for place, text in _places(error, captured).items():
+        for secret in secrets:
+            assert secret not in text, f"{secret[:6]}... shown in {place}"
+        shown = _ANY_JWT.search(text)
+        assert shown is None, f"a token ({shown.group(0)[:12]}...) shown in {place}"
+
+
+@pytest.mark.parametrize(("item", "kind", "variant"), CASES)
+def test_sync_nothing_secret_is_shown(
+    emu: Emulator, logged: _Captured, item: Scenario, kind: ClientKind, variant: Variant
+) -> None:
+    with emu.modified_world(item.world_changes):
+        client = foundry_doctor.instrument(_client(emu, item, kind, variant, aio=False))
+        outcome: Any
+        try:
+            with client:
+                outcome = call(client, _called(item, variant))
+        except Exception as error:
+            outcome = error
+    _check(emu, item, kind, variant, outcome, logged)
+
+
+@pytest.mark.parametrize(("item", "kind", "variant"), CASES)
+async def test_async_nothing_secret_is_shown(
+    emu: Emulator, logged: _Captured, item: Scenario, kind: ClientKind, variant: Variant
+) -> None:
+    with emu.modified_world(item.world_changes):
+        client = foundry_doctor.instrument(_client(emu, item, kind, variant, aio=True))
+        outcome: Any
+        try:
+            async with client:
+                outcome = await acall(client, _called(item, variant))
+        except Exception as error:
+            outcome = error
+    _check(emu, item, kind, variant, outcome, logged)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        pytest.param(kind, marks=_marks(kind))
+        for kind in ("azure-ai-inference", "openai.AzureOpenAI", "openai.OpenAI")
+    ],
+)
+def test_the_canary_jwt_is_decoded(emu: Emulator, logged: _Captured, kind: ClientKind) -> None:
+    """The canary JWT goes through the claims code like any token (so the checks above are not
+    vacuous): its audience is named as the cause, its signature and upn are not shown."""
+    item = next(s for s in SCENARIOS if kind in s.clients and s.succeeds and s.operation == "chat")
+    client = foundry_doctor.instrument(_canary_client(item, kind, "canary-jwt", aio=False))
+    with pytest.raises(_status_error(kind)) as caught:
+        call(client, _called(item, "canary-jwt"))
+    diagnosis = foundry_doctor.explain(caught.value)
+    assert diagnosis is not None, repr(caught.value)
+    assert diagnosis.rule == "token-wrong-audience", diagnosis.render()
+    assert "https://ml.azure.com" in diagnosis.render()
+    assert CANARY_SIGNATURE not in str(caught.value)
+    assert CANARY_UPN not in str(caught.value)
