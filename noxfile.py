@@ -70,6 +70,31 @@ def types(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmarks: success-path overhead, error path, streaming, import time (prints ratios;
+    ``-- --quick`` for a smoke run). Not part of the default run."""
+    _install(session, extras="test")
+    session.run("python", "benchmarks/run_all.py", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """The long property run of the diagnosis engine on bad input (about 20 000 examples per
+    property). Not part of the default run."""
+    _install(session)
+    session.run(
+        "pytest",
+        "tests/unit",
+        "-m",
+        "slow",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+        env={"HYPOTHESIS_PROFILE": "fuzz"},
+    )
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """The main job: the guided demo against the bundled emulator (no Azure account needed)."""
     session.install("-e", ".[all]")
