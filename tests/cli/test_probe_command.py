@@ -206,3 +206,18 @@ def test_bad_input_is_one_line_and_exit_2(
     assert message in captured.err
     assert captured.err.count("\n") == 1
     assert "Traceback" not in captured.err
+
+
+@pytest.mark.azure
+@pytest.mark.parametrize(("principal", "code"), [("alice", 0), ("dave", 1)])
+def test_a_project_endpoint(capsys: pytest.CaptureFixture[str], principal: str, code: int) -> None:
+    pytest.importorskip("azure.ai.projects", reason="needs azure-ai-projects (openai 3)")
+    project = "https://myres.services.ai.azure.com/api/projects/myproject"
+    result_code, result, _ = _probe(
+        capsys, "--emulator", "--principal", principal, "--endpoint", project, "--auth", "entra"
+    )
+    assert result_code == code
+    assert result["configuration"]["client"] == "azure-ai-projects"
+    assert result["identity"]["aud"] == "https://ai.azure.com"
+    if code:
+        assert result["diagnosis"]["rule"] == "missing-data-plane-role"

@@ -195,6 +195,21 @@ def test_project_client_with_the_cognitive_services_scope(emu: Emulator) -> None
     assert "https://ai.azure.com/.default" in diagnosis.render()
 
 
+def test_project_client_lists_deployments_and_explains_a_missing_role(emu: Emulator) -> None:
+    alice = foundry_doctor.instrument(_project_client(emu, "alice"))
+    names = [deployment.name for deployment in alice.deployments.list()]
+    assert "gpt-4o" in names
+    assert alice.deployments.get("DeepSeek-R1").model_publisher == "DeepSeek"
+    dave = foundry_doctor.instrument(_project_client(emu, "dave"))
+    with pytest.raises(ClientAuthenticationError) as caught:
+        list(dave.deployments.list())
+    diagnosis = foundry_doctor.explain(caught.value)
+    assert diagnosis is not None
+    assert diagnosis.rule == "missing-data-plane-role"
+    assert "Azure AI User" in diagnosis.render()
+    assert "bbbbbbbb-0000-0000-0000-000000000004" in diagnosis.render()
+
+
 def test_project_clients_openai_client_is_instrumented_too(emu: Emulator) -> None:
     import openai
 

@@ -200,6 +200,21 @@ def _model_entry(deployment: Deployment) -> dict[str, Any]:
     }
 
 
+def project_deployment(deployment: Deployment) -> dict[str, Any]:
+    """A deployment as a project's ``GET /deployments`` lists it (azure-ai-projects'
+    ``ModelDeployment``)."""
+    capability = "embeddings" if deployment.kind == "embeddings" else "chat_completion"
+    return {
+        "type": "ModelDeployment",
+        "name": deployment.name,
+        "modelName": deployment.model,
+        "modelVersion": "1",
+        "modelPublisher": deployment.provider,
+        "capabilities": {capability: "true"},
+        "sku": {"name": "GlobalStandard", "capacity": 1, "family": "", "size": "", "tier": ""},
+    }
+
+
 def model_list(deployments: Sequence[Deployment]) -> dict[str, Any]:
     """``GET /openai/v1/models``: the resource's deployments."""
     return {"object": "list", "data": [_model_entry(item) for item in deployments]}

@@ -503,9 +503,42 @@ class Service:
         if unquote(match.group(1)) not in resource.projects:
             return Reply.error(404, PROJECT_NOT_FOUND_BODY, outcome="project-not-found")
         rest = match.group(2) or ""
+        if rest == "/deployments" or rest.startswith("/deployments/"):
+            return self._project_deployments(call, resource, identity, rest)
         if rest != "/openai/v1" and not rest.startswith("/openai/v1/"):
             return _not_found()
         return self._v1(call, resource, identity, rest[len("/openai/v1") :], project=True)
+
+    def _project_deployments(
+        self, call: _Call, resource: Resource, identity: _Identity, rest: str
+    ) -> Reply:
+        """``GET /api/projects/<p>/deployments[/<name>]?api-version=v1``: the resource's
+        deployments, for principals with a project role."""
+        if call.method != "GET":
+            return _not_found()
+        if call.query("api-version") not in _V1_VERSIONS:
+            return Reply.error(
+                400, V1_API_VERSION_UNSUPPORTED_BODY, outcome="api-version-unsupported"
+            )
+        if not grants_project(identity.roles):
+            return Reply.error(
+                401,
+                project_permission_denied_body(
+                    identity.oid,
+                    "Microsoft.CognitiveServices/accounts/AIServices/deployments/read",
+                    "GET /api/projects/{projectName}/deployments",
+                ),
+                outcome="permission-denied",
+            )
+        name = unquote(rest[len("/deployments/") :]) if rest.startswith("/deployments/") else ""
+        if not name:
+            listed = [payloads.project_deployment(d) for d in resource.deployments.values()]
+            return Reply.json({"value": listed})
+        call.model = name
+        found = resource.deployments.get(name)
+        if found is None:
+            return Reply.error(404, DEPLOYMENT_NOT_FOUND_BODY, outcome="deployment-not-found")
+        return Reply.json(payloads.project_deployment(found))
 
     # --- success ------------------------------------------------------------------------------
 
