@@ -51,6 +51,10 @@ api-versions              classic route: 2023-05-15, 2024-02-01, 2024-06-01, 202
 
 Keys are random per world; ask :meth:`Emulator.key`. Principal object ids are
 ``bbbbbbbb-0000-0000-0000-00000000000N`` (alice 1, bob 2, carol 3, dave 4, app 5, eve 6).
+
+Faults on the wire (a connection dropped mid-body, a truncated or mislabelled body, a slow
+reply) for the requests that match: ``emu.inject(DropConnection(status=401))``, see
+:mod:`foundry_doctor.emulator.faults`.
 """
 
 from __future__ import annotations
@@ -59,6 +63,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from foundry_doctor.emulator.faults import (
+        DropConnection,
+        Fault,
+        Injection,
+        MislabelledBody,
+        SlowReply,
+        TruncatedBody,
+    )
     from foundry_doctor.emulator.recording import RecordedRequest
     from foundry_doctor.emulator.session import COGNITIVE_SERVICES_SCOPE, Emulator
     from foundry_doctor.emulator.world import (
@@ -76,6 +88,12 @@ _LAZY = {
     "COGNITIVE_SERVICES_SCOPE": "foundry_doctor.emulator.session",
     "Emulator": "foundry_doctor.emulator.session",
     "RecordedRequest": "foundry_doctor.emulator.recording",
+    "DropConnection": "foundry_doctor.emulator.faults",
+    "Fault": "foundry_doctor.emulator.faults",
+    "Injection": "foundry_doctor.emulator.faults",
+    "MislabelledBody": "foundry_doctor.emulator.faults",
+    "SlowReply": "foundry_doctor.emulator.faults",
+    "TruncatedBody": "foundry_doctor.emulator.faults",
     "Deployment": "foundry_doctor.emulator.world",
     "HostMatch": "foundry_doctor.emulator.world",
     "Principal": "foundry_doctor.emulator.world",
@@ -87,11 +105,17 @@ _LAZY = {
 __all__ = [
     "COGNITIVE_SERVICES_SCOPE",
     "Deployment",
+    "DropConnection",
     "Emulator",
+    "Fault",
     "HostMatch",
+    "Injection",
+    "MislabelledBody",
     "Principal",
     "RecordedRequest",
     "Resource",
+    "SlowReply",
+    "TruncatedBody",
     "World",
     "default_world",
 ]

@@ -8,6 +8,9 @@ serves HTTP/1.1 inside the tunnel: keep-alive, several requests per connection,
 
 Every reply carries ``apim-request-id`` and ``x-request-id`` (fresh UUIDs), ``x-ms-region``,
 ``Content-Type`` and ``Date``; never ``x-should-retry`` or ``WWW-Authenticate``.
+
+An injected fault (:mod:`foundry_doctor.emulator.faults`) that matches a reply changes how it
+goes out: held back, cut off, mislabelled, or with the connection closed mid-body.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import io
 import logging
 import socket
 import ssl
+import struct
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from http import HTTPStatus
@@ -27,6 +32,7 @@ from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from foundry_doctor.emulator.certificates import CertificateAuthority
+from foundry_doctor.emulator.faults import Fault, FaultSet, WirePlan, requested_model
 from foundry_doctor.emulator.recording import RecordedRequest, RequestLog
 from foundry_doctor.emulator.responses import Reply, request_too_large_body
 from foundry_doctor.emulator.service import Handled, IncomingRequest, Service
@@ -154,6 +160,15 @@ class _Handler(BaseHTTPRequestHandler):
                 body=body,
             )
             handled = self.server.service.handle(request)
+        fault: Fault | None = None
+        if self.server.faults:
+            fault = self.server.faults.select(
+                host=self.tunnel_host,
+                method=self.command,
+                path=split.path or "/",
+                status=handled.reply.status,
+                model=handled.model or requested_model(split.path, headers, body),
+            )
         # logged before the reply goes out, so the log is complete when the client has it
         self.server.log.add(
             RecordedRequest.build(
@@ -168,9 +183,10 @@ class _Handler(BaseHTTPRequestHandler):
                 status=handled.reply.status,
                 error_code=handled.reply.error_code,
                 outcome=handled.reply.outcome,
+                fault=fault.kind if fault is not None else None,
             )
         )
-        self._reply(handled.reply)
+        self._reply(handled.reply, fault)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
@@ -205,18 +221,26 @@ class _Handler(BaseHTTPRequestHandler):
             parts.append(self.rfile.read(size))
             self.rfile.readline(1024)
 
-    def _reply(self, reply: Reply) -> None:
+    def _reply(self, reply: Reply, fault: Fault | None = None) -> None:
         assert self.tunnel_host is not None
+        plan: WirePlan | None = None
+        if fault is not None:
+            delay = fault.delay_before_headers()
+            if delay > 0:
+                time.sleep(delay)
+            plan = fault.wire(reply)
         region = self.server.region_of(self.tunnel_host)
         self.send_response_only(reply.status, _phrase(reply.status))
         self.send_header("Date", email.utils.formatdate(usegmt=True))
-        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Type", reply.content_type if plan is None else plan.content_type)
         self.send_header("apim-request-id", str(uuid.uuid4()))
         self.send_header("x-request-id", str(uuid.uuid4()))
         self.send_header("x-ms-region", region)
         for name, value in reply.headers:
             self.send_header(name, value)
-        if reply.stream is None:
+        if plan is not None:
+            self._send_plan(plan)
+        elif reply.stream is None:
             self.send_header("Content-Length", str(len(reply.body)))
             if self.close_connection:
                 self.send_header("Connection", "close")
@@ -234,13 +258,35 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
         logger.debug(
-            "%s %s %s -> %s (%s)",
+            "%s %s %s -> %s (%s%s)",
             self.tunnel_host,
             self.command,
             urlsplit(self.path).path,
             reply.status,
             reply.outcome,
+            f", fault {fault.kind}" if fault is not None else "",
         )
+
+    def _send_plan(self, plan: WirePlan) -> None:
+        """The rest of a reply that a fault changed (see :class:`WirePlan`)."""
+        if plan.chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Cache-Control", "no-cache")
+        else:
+            self.send_header("Content-Length", str(plan.content_length or 0))
+            if self.close_connection and not plan.close:
+                self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(plan.sent)
+        self.wfile.flush()
+        if plan.close:
+            self.close_connection = True
+            if plan.reset:  # close abortively: the peer gets a TCP reset
+                with contextlib.suppress(OSError):
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
 
 
 class ProxyServer(ThreadingHTTPServer):
@@ -257,11 +303,13 @@ class ProxyServer(ThreadingHTTPServer):
         service: Service,
         authority: CertificateAuthority,
         log: RequestLog,
+        faults: FaultSet | None = None,
     ) -> None:
         self.world = world
         self.service = service
         self.authority = authority
         self.log = log
+        self.faults = faults if faults is not None else FaultSet()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), _Handler)

@@ -62,6 +62,9 @@ class RecordedRequest:
     ``route`` is the endpoint family the path belongs to (``"deployments"``, ``"v1"``,
     ``"models"``, ``"project"``) or ``None``; ``outcome`` is the emulator's decision as a slug
     (``"ok"``, ``"invalid-key"``, ``"token-wrong-audience"``, ``"permission-denied"``, ...).
+    ``fault`` names the injected fault that changed how the reply went out
+    (``"drop-connection"``, ``"truncated-body"``, ``"mislabelled-body"``, ``"slow-reply"``; see
+    :mod:`foundry_doctor.emulator.faults`), ``None`` for a normal reply.
     """
 
     host: str
@@ -76,6 +79,7 @@ class RecordedRequest:
     status: int = 0
     error_code: str | None = None
     outcome: str = ""
+    fault: str | None = None
 
     @classmethod
     def build(
@@ -92,6 +96,7 @@ class RecordedRequest:
         status: int,
         error_code: str | None,
         outcome: str,
+        fault: str | None = None,
     ) -> RecordedRequest:
         """A record with the secrets already removed."""
         items = list(headers)
@@ -113,6 +118,7 @@ class RecordedRequest:
             status=status,
             error_code=error_code,
             outcome=outcome,
+            fault=fault,
         )
 
 

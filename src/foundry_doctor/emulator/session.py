@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from foundry_doctor.emulator.certificates import CertificateAuthority
 from foundry_doctor.emulator.environment import routed_environment, routing_environment
+from foundry_doctor.emulator.faults import Fault, FaultSet, Injection
 from foundry_doctor.emulator.proxy import ProxyServer
 from foundry_doctor.emulator.recording import RecordedRequest, RequestLog
 from foundry_doctor.emulator.service import Service
@@ -55,6 +56,7 @@ class Emulator:
         self._ca_dir = Path(ca_dir) if ca_dir is not None else None
         self._issuer = TokenIssuer()
         self._log = RequestLog()
+        self._faults = FaultSet()
         self._server: ProxyServer | None = None
         self._thread: threading.Thread | None = None
         self._authority: CertificateAuthority | None = None
@@ -88,6 +90,7 @@ class Emulator:
                 service=service,
                 authority=authority,
                 log=self._log,
+                faults=self._faults,
             )
         except OSError:
             self._remove_temp_dir()
@@ -244,6 +247,25 @@ class Emulator:
         return AsyncEmulatorCredential(
             self._mint, principal, lifetime=lifetime, tenant_id=tenant_id
         )
+
+    # --- faults on the wire -------------------------------------------------------------------
+
+    def inject(self, *faults: Fault) -> Injection:
+        """Put ``faults`` in force (see :mod:`foundry_doctor.emulator.faults`): matching
+        replies go out broken, mislabelled or late. Returns an :class:`Injection`, a context
+        manager that takes them out again at the end of its block (or call ``remove()``);
+        ``injection.hits`` counts the replies they changed. The most recently injected fault
+        that matches a reply applies; at most one per reply."""
+        return self._faults.inject(faults)
+
+    @property
+    def faults(self) -> tuple[Fault, ...]:
+        """The faults in force, oldest first."""
+        return self._faults.faults
+
+    def clear_faults(self) -> None:
+        """Take every injected fault out of force."""
+        self._faults.clear()
 
     # --- the request log ----------------------------------------------------------------------
 

@@ -128,6 +128,11 @@ def capped_body(body: object) -> str | None:
     """``body`` as text, at most :data:`BODY_READ_LIMIT` characters; ``None`` for no body."""
     if body is None:
         return None
+    if isinstance(body, memoryview):
+        try:
+            body = body.cast("B")  # slice bytes, not items of a wider format
+        except (TypeError, ValueError):  # not C-contiguous: copy, then cap
+            body = body.tobytes()
     if isinstance(body, (bytes, bytearray, memoryview)):
         return bytes(body[:BODY_READ_LIMIT]).decode("utf-8", errors="replace")
     if isinstance(body, str):
@@ -194,7 +199,7 @@ class Facts:
             method=method,
             url=url,
             model=model,
-            auth=AuthFacts.from_headers(request_headers or {}),
+            auth=AuthFacts.from_headers(request_headers if request_headers is not None else {}),
             status=status if isinstance(status, int) else None,
             reason=reason,
             headers=safe_headers(response_headers),
