@@ -57,6 +57,10 @@ def _phrase(status: int) -> str:
         return ""
 
 
+#: ``socket.TCP_QUICKACK`` where the platform has it (Linux)
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
@@ -190,8 +194,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
+    def _acknowledge_now(self) -> None:
+        """Send the pending TCP ACK for the request head at once (Linux ``TCP_QUICKACK``).
+
+        Clients that write the head and the body separately with Nagle's algorithm on (urllib3
+        re-enables it on proxied connections) hold the body until the head is acknowledged,
+        and a delayed ACK costs every such request about 40 ms."""
+        if _QUICKACK is not None:
+            with contextlib.suppress(OSError):
+                self.connection.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+
     def _read_body(self) -> bytes | None:
         """The request body, or ``None`` when it is larger than :data:`MAX_BODY`."""
+        self._acknowledge_now()
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             return self._read_chunked()
         try:
