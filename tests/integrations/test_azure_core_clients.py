@@ -6,7 +6,6 @@ emulator."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -295,26 +294,6 @@ def test_the_diagnosis_is_in_the_pipeline_context(emu: Emulator) -> None:
 
 
 # --- fail-safe ------------------------------------------------------------------------------------
-
-
-class _BrokenReporting(logging.Filter):
-    """A logging set-up that fails on warnings: reporting the diagnosis raises."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.WARNING:
-            raise RuntimeError("the log pipeline is down")
-        return True
-
-
-@pytest.fixture
-def broken_reporting() -> Iterator[None]:
-    broken = _BrokenReporting()
-    logger = logging.getLogger("foundry_doctor")
-    logger.addFilter(broken)
-    try:
-        yield
-    finally:
-        logger.removeFilter(broken)
 
 
 async def _failure_of(client: Any, *, aio: bool) -> ClientAuthenticationError:

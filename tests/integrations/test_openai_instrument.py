@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import openai
@@ -231,26 +231,6 @@ def test_personal_claims_only_on_opt_in(emu: Emulator) -> None:
 
 
 # --- fail-safe ----------------------------------------------------------------------------------
-
-
-class _BrokenReporting(logging.Filter):
-    """A logging set-up that fails on warnings: reporting the diagnosis raises."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.WARNING:
-            raise RuntimeError("the log pipeline is down")
-        return True
-
-
-@pytest.fixture
-def broken_reporting() -> Iterator[None]:
-    broken = _BrokenReporting()
-    logger = logging.getLogger("foundry_doctor")
-    logger.addFilter(broken)
-    try:
-        yield
-    finally:
-        logger.removeFilter(broken)
 
 
 @pytest.mark.usefixtures("broken_reporting")
