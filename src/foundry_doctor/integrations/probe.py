@@ -265,7 +265,7 @@ def _project_call(
 ) -> Callable[[], object]:
     if credential is None:
         raise ValueError("AIProjectClient takes Microsoft Entra ID credentials only")
-    from azure.ai.projects import AIProjectClient  # type: ignore[import-not-found,unused-ignore]
+    from azure.ai.projects import AIProjectClient  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     kwargs: dict[str, Any] = {"retry_total": 0, "connection_timeout": timeout}
     if configuration.scopes:
