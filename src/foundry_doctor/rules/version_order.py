@@ -6,6 +6,7 @@ Enough of PEP 440 and SemVer for the SDKs we track: ``1.35.10``, ``1.0.0b4``, ``
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["VersionKey", "version_key"]
@@ -28,6 +29,11 @@ def version_key(text: object) -> VersionKey | None:
     """A sortable key for a release number; ``None`` when it cannot be read."""
     if not isinstance(text, str) or len(text) > 64:
         return None
+    return _parsed(text)
+
+
+@functools.lru_cache(maxsize=256)  # the same few installed versions are compared on each call
+def _parsed(text: str) -> VersionKey | None:
     match = _VERSION.match(text)
     if match is None:
         return None
