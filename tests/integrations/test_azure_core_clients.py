@@ -21,6 +21,7 @@ from foundry_doctor.emulator import Emulator
 from foundry_doctor.emulator.scenarios import scenario
 from foundry_doctor.integrations.azure_core import CONTEXT_KEY
 from support.clients import acall, build_inference, call, stream_text
+from support.records import ours
 
 pytestmark = pytest.mark.azure
 
@@ -30,12 +31,6 @@ UNKNOWN_MODEL = scenario("unknown-model-inference")
 MODELS = "https://myres.services.ai.azure.com/models"
 PROJECT = "https://myres.services.ai.azure.com/api/projects/myproject"
 CS_SCOPE = "https://cognitiveservices.azure.com/.default"
-
-
-def _ours(
-    caplog: pytest.LogCaptureFixture, level: int = logging.WARNING
-) -> list[logging.LogRecord]:
-    return [r for r in caplog.records if r.name == "foundry_doctor" and r.levelno >= level]
 
 
 # --- streams --------------------------------------------------------------------------------------
@@ -56,7 +51,7 @@ def test_successful_stream_is_left_unread(emu: Emulator, caplog: pytest.LogCaptu
         rest = list(chunks)
     assert stream_text([first, *rest]) == bare
     assert rest
-    assert not _ours(caplog, logging.DEBUG)
+    assert not ours(caplog, logging.DEBUG)
 
 
 async def test_successful_async_stream_is_left_unread(
@@ -76,7 +71,7 @@ async def test_successful_async_stream_is_left_unread(
             assert not updates._response.is_stream_consumed
             chunks = [update async for update in updates]
     assert stream_text(chunks) == bare
-    assert not _ours(caplog, logging.DEBUG)
+    assert not ours(caplog, logging.DEBUG)
 
 
 def test_failed_stream_raises_the_diagnosis_before_any_chunk(emu: Emulator) -> None:
@@ -264,7 +259,7 @@ def test_send_request_observer_leaves_the_response_to_the_caller(
     with pytest.raises(HttpResponseError) as caught:
         response.raise_for_status()
     assert foundry_doctor.explain(caught.value) is None
-    (record,) = _ours(caplog)
+    (record,) = ours(caplog)
     assert record.diagnosis["rule"] == "invalid-api-key"  # type: ignore[attr-defined]
 
 
@@ -320,6 +315,6 @@ async def test_a_failure_inside_leaves_the_sdks_exception_unchanged(
     assert foundry_doctor.explain(got) is None
     assert str(got) == str(expected)
     assert got.status_code == expected.status_code
-    debug = [r for r in _ours(caplog, logging.DEBUG) if r.levelno == logging.DEBUG]
+    debug = [r for r in ours(caplog, logging.DEBUG) if r.levelno == logging.DEBUG]
     assert any("could not diagnose" in r.getMessage() for r in debug)
     assert any(r.exc_info and "log pipeline is down" in str(r.exc_info[1]) for r in debug)

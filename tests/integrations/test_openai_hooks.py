@@ -25,7 +25,8 @@ from foundry_doctor.integrations.httpx_hooks import (
     install_hooks,
     response_hook,
 )
-from support.clients import acall, build_openai, call, stream_text
+from support.clients import acall, build_openai, call, call_either, stream_text
+from support.records import ours
 
 pytestmark = pytest.mark.openai
 
@@ -42,19 +43,6 @@ INVALID_KEY = scenario("invalid-key-azure-openai")
 NO_DEPLOYMENT = scenario("deployment-not-found-azure-openai")
 WRONG_AUDIENCE_V1 = scenario("openai-v1-ml-scope")
 OK_AZURE = scenario("ok-azure-openai-key")
-
-
-async def _call(client: Any, item: Scenario, *, aio: bool, stream: bool = False) -> Any:
-    """The scenario's call on a sync or async client."""
-    if aio:
-        return await acall(client, item, stream=stream)
-    return call(client, item, stream=stream)
-
-
-def _warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [
-        r for r in caplog.records if r.name == "foundry_doctor" and r.levelno >= logging.WARNING
-    ]
 
 
 def _hooked(emu: Emulator, item: Scenario, *, kind: str = "AzureOpenAI", aio: bool) -> Any:
@@ -134,11 +122,11 @@ async def test_hook_alone(
 ) -> None:
     client = _hooked(emu, item, kind=kind, aio=aio)
     with pytest.raises(openai.APIStatusError) as info:
-        await _call(client, item, aio=aio, stream=stream)
+        await call_either(client, item, aio=aio, stream=stream)
     error = info.value
     assert error.status_code == item.expected_status
     assert len(emu.requests) == 1  # never retried
-    warnings = _warnings(caplog)
+    warnings = ours(caplog)
     assert len(warnings) == 1
     left = diagnosis_of(error.response)
     assert left is not None
@@ -167,7 +155,7 @@ async def test_hook_raises_the_same_message_as_openai(emu: Emulator, aio: bool) 
     errors = []
     for client in (plain, hooked):
         with pytest.raises(openai.AuthenticationError) as info:
-            await _call(client, INVALID_KEY, aio=aio)
+            await call_either(client, INVALID_KEY, aio=aio)
         errors.append(info.value)
     bare, enriched = errors
     assert enriched.message == bare.message
@@ -184,12 +172,12 @@ async def test_hook_and_instrument_report_once(
 ) -> None:
     client = foundry_doctor.instrument(_hooked(emu, NO_DEPLOYMENT, aio=aio))
     with pytest.raises(openai.NotFoundError) as info:
-        await _call(client, NO_DEPLOYMENT, aio=aio)
+        await call_either(client, NO_DEPLOYMENT, aio=aio)
     diagnosis = foundry_doctor.explain(info.value)
     assert diagnosis is not None
     assert diagnosis.rule == "deployment-not-found"
     assert diagnosis is diagnosis_of(info.value.response)  # the hook's, reused
-    assert len(_warnings(caplog)) == 1
+    assert len(ours(caplog)) == 1
     assert len(emu.requests) == 1
 
 
@@ -202,7 +190,7 @@ def test_installed_on_an_existing_http_client_with_instrument(
     with pytest.raises(openai.AuthenticationError) as info:
         call(client, INVALID_KEY)
     assert foundry_doctor.explain(info.value) is not None
-    assert len(_warnings(caplog)) == 1
+    assert len(ours(caplog)) == 1
     assert len(emu.requests) == 1
 
 
@@ -268,7 +256,7 @@ def test_a_request_openai_did_not_send_is_diagnosed_but_not_raised(
     diagnosis = diagnosis_of(response)
     assert diagnosis is not None
     assert diagnosis.rule == "invalid-api-key"
-    assert len(_warnings(caplog)) == 1
+    assert len(ours(caplog)) == 1
 
 
 def test_a_400_no_rule_knows_is_left_alone(emu: Emulator, caplog: pytest.LogCaptureFixture) -> None:
@@ -282,7 +270,7 @@ def test_a_400_no_rule_knows_is_left_alone(emu: Emulator, caplog: pytest.LogCapt
     if response.status_code != 400:
         pytest.skip(f"the emulator answers {response.status_code} to a malformed body")
     assert diagnosis_of(response) is None
-    assert not _warnings(caplog)
+    assert not ours(caplog)
 
 
 # --- a legacy httpx client handed to openai 3.x --------------------------------------------------
@@ -297,5 +285,5 @@ def test_legacy_httpx_client_on_openai_3(emu: Emulator, caplog: pytest.LogCaptur
     with pytest.raises(openai.AuthenticationError) as info:
         call(client, INVALID_KEY)
     assert foundry_doctor.explain(info.value) is not None
-    assert len(_warnings(caplog)) == 1
+    assert len(ours(caplog)) == 1
     assert len(emu.requests) == 1

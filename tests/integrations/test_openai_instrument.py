@@ -16,7 +16,8 @@ import foundry_doctor
 from foundry_doctor.emulator import Emulator
 from foundry_doctor.emulator.scenarios import Scenario, scenario
 from foundry_doctor.integrations.openai_client import instrument_openai, is_instrumented
-from support.clients import acall, build_openai, call, stream_text
+from support.clients import build_openai, call, call_either, stream_text
+from support.records import ours
 
 pytestmark = pytest.mark.openai
 
@@ -26,19 +27,6 @@ NO_DEPLOYMENT = scenario("deployment-not-found-azure-openai")
 MISSING_ROLE = scenario("missing-role-azure-openai")
 OK_AZURE = scenario("ok-azure-openai-key")
 OK_V1 = scenario("ok-openai-v1-key")
-
-
-async def _call(client: Any, item: Scenario, *, aio: bool, stream: bool = False) -> Any:
-    """The scenario's call on a sync or async client."""
-    if aio:
-        return await acall(client, item, stream=stream)
-    return call(client, item, stream=stream)
-
-
-def _warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [
-        r for r in caplog.records if r.name == "foundry_doctor" and r.levelno >= logging.WARNING
-    ]
 
 
 # --- what instrument returns ---------------------------------------------------------------------
@@ -65,7 +53,7 @@ def test_twice_installs_once(emu: Emulator, caplog: pytest.LogCaptureFixture) ->
     with pytest.raises(openai.AuthenticationError):
         call(client, INVALID_KEY)
     assert len(emu.requests) == 1
-    assert len(_warnings(caplog)) == 1
+    assert len(ours(caplog)) == 1
 
 
 def test_instrumented_clients_of_one_class_share_one_subclass(emu: Emulator) -> None:
@@ -241,7 +229,7 @@ async def test_a_failure_inside_leaves_openais_exception_unchanged(
     caplog.set_level(logging.DEBUG, logger="foundry_doctor")
     client = foundry_doctor.instrument(build_openai(emu, INVALID_KEY, aio=aio))
     with pytest.raises(openai.AuthenticationError) as info:
-        await _call(client, INVALID_KEY, aio=aio)
+        await call_either(client, INVALID_KEY, aio=aio)
     assert type(info.value) is openai.AuthenticationError
     assert foundry_doctor.explain(info.value) is None
     assert str(info.value) == info.value.message

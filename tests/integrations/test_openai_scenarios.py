@@ -21,6 +21,7 @@ import foundry_doctor
 from foundry_doctor.emulator import Emulator
 from foundry_doctor.emulator.scenarios import Scenario, scenarios_for
 from support.clients import acall, build_openai, call, expected_exception, stream_text
+from support.records import ours
 
 pytestmark = pytest.mark.openai
 
@@ -94,12 +95,6 @@ def records(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     return caplog
 
 
-def _warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [
-        r for r in caplog.records if r.name == "foundry_doctor" and r.levelno >= logging.WARNING
-    ]
-
-
 def _ours(record: logging.LogRecord) -> bool:
     """A record of the library (not of the emulator serving the test)."""
     return record.name.startswith("foundry_doctor") and not record.name.startswith(
@@ -166,7 +161,7 @@ async def test_failure_is_explained(
 
     # one request, one WARNING record carrying the diagnosis
     assert len(emu.requests) == 1
-    warnings = _warnings(records)
+    warnings = ours(records)
     assert len(warnings) == 1
     assert warnings[0].diagnosis == diagnosis.to_dict()  # type: ignore[attr-defined]
 

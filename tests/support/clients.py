@@ -32,6 +32,7 @@ __all__ = [
     "build_inference",
     "build_openai",
     "call",
+    "call_either",
     "expected_exception",
     "stream_text",
 ]
@@ -317,6 +318,13 @@ async def acall(client: Any, scenario: Scenario, stream: bool = False) -> Any:
     return await client.chat.completions.create(
         model=scenario.model or "", messages=messages, **extras
     )
+
+
+async def call_either(client: Any, scenario: Scenario, *, aio: bool, stream: bool = False) -> Any:
+    """:func:`acall` on an async client (``aio``), :func:`call` on a sync one."""
+    if aio:
+        return await acall(client, scenario, stream=stream)
+    return call(client, scenario, stream=stream)
 
 
 def stream_text(chunks: list[Any]) -> list[str]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from foundry_doctor.emulator import responses as _bodies
+from foundry_doctor.rules.catalogue import SLUGS
 
 __all__ = [
     "CLIENT_KINDS",
@@ -43,27 +44,8 @@ CLIENT_KINDS: tuple[ClientKind, ...] = ("azure-ai-inference", "openai.AzureOpenA
 CredentialKind = Literal["key", "invalid-key", "token", "key-as-token", "token-as-key", "none"]
 Operation = Literal["chat", "embeddings", "model-info", "models", "responses"]
 
-#: the diagnosis rule slugs a scenario may expect
-RULES = (
-    "missing-data-plane-role",
-    "token-missing",
-    "token-wrong-audience",
-    "token-expired",
-    "token-wrong-tenant",
-    "credential-in-wrong-header",
-    "invalid-api-key",
-    "entra-needs-custom-subdomain",
-    "client-endpoint-mismatch",
-    "non-openai-model-on-azure-openai",
-    "endpoint-path-wrong",
-    "deployment-not-found",
-    "api-version-unsupported",
-    "key-auth-disabled",
-    "network-access-denied",
-    "retired-api",
-    "sdk-outdated",
-    "unknown",
-)
+#: the diagnosis rule slugs a scenario may expect: the catalogue's
+RULES = SLUGS
 
 COGNITIVE_SERVICES_SCOPE = "https://cognitiveservices.azure.com/.default"
 AI_SCOPE = "https://ai.azure.com/.default"

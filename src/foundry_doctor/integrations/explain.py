@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from foundry_doctor.diagnosis.model import Diagnosis
 
-__all__ = ["EXTENSION_KEY", "explain"]
+__all__ = ["EXTENSION_KEY", "diagnosis_of", "explain"]
 
 #: where the httpx hooks keep a diagnosis on a response (``response.extensions``)
 EXTENSION_KEY = "foundry_doctor.diagnosis"
@@ -24,16 +26,18 @@ def explain(exc: BaseException | None) -> Diagnosis | None:
         diagnosis = getattr(current, "diagnosis", None)
         if isinstance(diagnosis, Diagnosis):
             return diagnosis
-        left = _left_on_response(current)
+        left = diagnosis_of(getattr(current, "response", None))
         if left is not None:
             return left
         current = current.__cause__ or current.__context__
     return None
 
 
-def _left_on_response(exc: BaseException) -> Diagnosis | None:
+def diagnosis_of(response: Any) -> Diagnosis | None:
+    """The diagnosis an httpx hook left on ``response`` (e.g. ``exc.response`` of an openai
+    ``APIStatusError``), or ``None``. Never raises."""
     try:
-        extensions = getattr(getattr(exc, "response", None), "extensions", None)
+        extensions = getattr(response, "extensions", None)
         found = extensions.get(EXTENSION_KEY) if isinstance(extensions, dict) else None
     except Exception:  # an exotic response object: nothing to find
         return None

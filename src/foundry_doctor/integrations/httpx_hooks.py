@@ -42,7 +42,7 @@ from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis import Diagnosis, diagnose
 from foundry_doctor.facts.versions import installed_versions
 from foundry_doctor.integrations.enriched import attach
-from foundry_doctor.integrations.explain import EXTENSION_KEY
+from foundry_doctor.integrations.explain import EXTENSION_KEY, diagnosis_of
 from foundry_doctor.integrations.openai_facts import OpenAIProfile, observe_exchange
 from foundry_doctor.integrations.reporting import report
 
@@ -125,16 +125,6 @@ def install_hooks(http_client: H) -> H:
 
 def _is_async_client(http_client: object) -> bool:
     return any(klass.__name__ == "AsyncClient" for klass in type(http_client).__mro__)
-
-
-def diagnosis_of(response: Any) -> Diagnosis | None:
-    """The diagnosis a hook left on ``response`` (e.g. ``exc.response`` of an openai
-    ``APIStatusError``), or ``None``."""
-    extensions = getattr(response, "extensions", None)
-    if not isinstance(extensions, dict):
-        return None
-    diagnosis = extensions.get(EXTENSION_KEY)
-    return diagnosis if isinstance(diagnosis, Diagnosis) else None
 
 
 def _hook_error(response: Any) -> BaseException | None:

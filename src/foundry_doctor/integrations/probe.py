@@ -58,11 +58,8 @@ class ProbeResult:
         if self.claims is None:
             return {}
         data = self.claims.to_dict(include_personal=include_personal)
-        keep = ("aud", "exp", "tid", "oid", "appid", "idtyp", "scp", "roles")
-        shown = {key: data[key] for key in keep if key in data}
-        if include_personal:
-            shown.update(self.claims.personal)
-        return shown
+        dropped = ("iss", "nbf", "iat", "ver")  # not who, nor for what
+        return {key: value for key, value in data.items() if key not in dropped}
 
     def to_dict(self, *, include_personal: bool = False) -> dict[str, Any]:
         endpoint = classify_endpoint(self.configuration.endpoint)
