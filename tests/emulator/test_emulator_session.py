@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from foundry_doctor.emulator import Emulator, default_world
-from foundry_doctor.emulator.environment import ROUTED_VARIABLES
+from foundry_doctor.emulator.wire.environment import ROUTED_VARIABLES
 from support.wire import raw_request
 
 CHAT = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"

@@ -187,8 +187,8 @@ def run(args: argparse.Namespace) -> int:
     if args.print_env:
         if args.port == 0:
             raise UsageError("--print-env needs a fixed --port (the serving run must use it too)")
-        from foundry_doctor.emulator.certificates import CertificateAuthority
-        from foundry_doctor.emulator.environment import routing_environment
+        from foundry_doctor.emulator.wire.certificates import CertificateAuthority
+        from foundry_doctor.emulator.wire.environment import routing_environment
 
         try:
             authority = CertificateAuthority(ca_dir, reuse=True)

@@ -54,7 +54,7 @@ Keys are random per world; ask :meth:`Emulator.key`. Principal object ids are
 
 Faults on the wire (a connection dropped mid-body, a truncated or mislabelled body, a slow
 reply) for the requests that match: ``emu.inject(DropConnection(status=401))``, see
-:mod:`foundry_doctor.emulator.faults`.
+:mod:`foundry_doctor.emulator.wire.faults`.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from foundry_doctor.emulator.faults import (
+    from foundry_doctor.emulator.session import COGNITIVE_SERVICES_SCOPE, Emulator
+    from foundry_doctor.emulator.wire.faults import (
         DropConnection,
         Fault,
         Injection,
@@ -71,8 +72,7 @@ if TYPE_CHECKING:
         SlowReply,
         TruncatedBody,
     )
-    from foundry_doctor.emulator.recording import RecordedRequest
-    from foundry_doctor.emulator.session import COGNITIVE_SERVICES_SCOPE, Emulator
+    from foundry_doctor.emulator.wire.recording import RecordedRequest
     from foundry_doctor.emulator.world import (
         Deployment,
         HostMatch,
@@ -87,13 +87,13 @@ if TYPE_CHECKING:
 _LAZY = {
     "COGNITIVE_SERVICES_SCOPE": "foundry_doctor.emulator.session",
     "Emulator": "foundry_doctor.emulator.session",
-    "RecordedRequest": "foundry_doctor.emulator.recording",
-    "DropConnection": "foundry_doctor.emulator.faults",
-    "Fault": "foundry_doctor.emulator.faults",
-    "Injection": "foundry_doctor.emulator.faults",
-    "MislabelledBody": "foundry_doctor.emulator.faults",
-    "SlowReply": "foundry_doctor.emulator.faults",
-    "TruncatedBody": "foundry_doctor.emulator.faults",
+    "RecordedRequest": "foundry_doctor.emulator.wire.recording",
+    "DropConnection": "foundry_doctor.emulator.wire.faults",
+    "Fault": "foundry_doctor.emulator.wire.faults",
+    "Injection": "foundry_doctor.emulator.wire.faults",
+    "MislabelledBody": "foundry_doctor.emulator.wire.faults",
+    "SlowReply": "foundry_doctor.emulator.wire.faults",
+    "TruncatedBody": "foundry_doctor.emulator.wire.faults",
     "Deployment": "foundry_doctor.emulator.world",
     "HostMatch": "foundry_doctor.emulator.world",
     "Principal": "foundry_doctor.emulator.world",

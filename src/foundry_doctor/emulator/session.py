@@ -12,13 +12,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from foundry_doctor.emulator.certificates import CertificateAuthority
-from foundry_doctor.emulator.environment import routed_environment, routing_environment
-from foundry_doctor.emulator.faults import Fault, FaultSet, Injection
-from foundry_doctor.emulator.proxy import ProxyServer
-from foundry_doctor.emulator.recording import RecordedRequest, RequestLog
-from foundry_doctor.emulator.service import Service
+from foundry_doctor.emulator.services.foundry.handlers import FoundryService
+from foundry_doctor.emulator.services.router import Router
 from foundry_doctor.emulator.tokens import TokenIssuer
+from foundry_doctor.emulator.wire.certificates import CertificateAuthority
+from foundry_doctor.emulator.wire.environment import routed_environment, routing_environment
+from foundry_doctor.emulator.wire.faults import Fault, FaultSet, Injection
+from foundry_doctor.emulator.wire.proxy import ProxyServer
+from foundry_doctor.emulator.wire.recording import RecordedRequest, RequestLog
 from foundry_doctor.emulator.world import World, default_world
 
 if TYPE_CHECKING:
@@ -82,12 +83,11 @@ class Emulator:
         else:
             self._temp_dir = Path(tempfile.mkdtemp(prefix="foundry-doctor-emulator-"))
             authority = CertificateAuthority(self._temp_dir)
-        service = Service(lambda: self._world, self._issuer)
+        router = Router(tunnelled=[FoundryService(lambda: self._world, self._issuer)])
         try:
             server = ProxyServer(
                 self._port,
-                world=lambda: self._world,
-                service=service,
+                router=router,
                 authority=authority,
                 log=self._log,
                 faults=self._faults,
@@ -251,7 +251,7 @@ class Emulator:
     # --- faults on the wire -------------------------------------------------------------------
 
     def inject(self, *faults: Fault) -> Injection:
-        """Put ``faults`` in force (see :mod:`foundry_doctor.emulator.faults`): matching
+        """Put ``faults`` in force (see :mod:`foundry_doctor.emulator.wire.faults`): matching
         replies go out broken, mislabelled or late. Returns an :class:`Injection`, a context
         manager that takes them out again at the end of its block (or call ``remove()``);
         ``injection.hits`` counts the replies they changed. The most recently injected fault
