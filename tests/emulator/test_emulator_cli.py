@@ -25,8 +25,8 @@ def test_print_env_prints_only_the_variables(
     assert lines == [
         "HTTPS_PROXY=http://127.0.0.1:18443",
         "https_proxy=http://127.0.0.1:18443",
-        "NO_PROXY=",
-        "no_proxy=",
+        "NO_PROXY=127.0.0.1,localhost",
+        "no_proxy=127.0.0.1,localhost",
         f"SSL_CERT_FILE={ca_file}",
         f"REQUESTS_CA_BUNDLE={ca_file}",
     ]

@@ -13,12 +13,16 @@ from collections.abc import Mapping
 from typing import Literal
 
 __all__ = [
+    "ASSERTION_LEEWAY",
     "AUTHORITY_HOSTS",
     "CLIENT_ASSERTION_TYPE",
     "DISCOVERY_SUFFIX",
     "FEDERATED_TOKEN_AUDIENCE",
     "INSTANCE_DISCOVERY_PATH",
+    "INSTANCE_METADATA",
+    "JSON_CONTENT_TYPE",
     "MULTIPLE_RESOURCES_CODES",
+    "NO_CACHE_HEADERS",
     "RESOURCES",
     "TENANT_ALIASES",
     "TOKEN_SUFFIX",
@@ -40,10 +44,42 @@ AUTHORITY_HOSTS: Mapping[Cloud, str] = {
 DISCOVERY_SUFFIX = "/v2.0/.well-known/openid-configuration"
 #: ``POST /{tenant}`` + this: the v2.0 token endpoint
 TOKEN_SUFFIX = "/oauth2/v2.0/token"
-#: MSAL's instance discovery, asked only for authority hosts it does not know itself
+#: MSAL's instance discovery: asked to validate an authority host MSAL does not know, and
+#: after a failed token request (to look for the host's aliases in its cache)
 INSTANCE_DISCOVERY_PATH = "/common/discovery/instance"
+#: the alias groups instance discovery lists (``preferred_network``, ``preferred_cache``,
+#: ``aliases``), as MSAL's own well-known host list groups them
+INSTANCE_METADATA: tuple[Mapping[str, object], ...] = (
+    {
+        "preferred_network": "login.microsoftonline.com",
+        "preferred_cache": "login.windows.net",
+        "aliases": [
+            "login.microsoftonline.com",
+            "login.windows.net",
+            "login.microsoft.com",
+            "sts.windows.net",
+        ],
+    },
+    {
+        "preferred_network": "login.partner.microsoftonline.cn",
+        "preferred_cache": "login.partner.microsoftonline.cn",
+        "aliases": ["login.partner.microsoftonline.cn", "login.chinacloudapi.cn"],
+    },
+    {
+        "preferred_network": "login.microsoftonline.us",
+        "preferred_cache": "login.microsoftonline.us",
+        "aliases": ["login.microsoftonline.us", "login.usgovcloudapi.net"],
+    },
+)
 #: tenant names that are not a tenant but a set of them (the discovery documents exist)
 TENANT_ALIASES = frozenset({"common", "organizations", "consumers"})
+
+#: the content type of every JSON answer of the token service
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+#: the headers every answer of the token service carries
+NO_CACHE_HEADERS = (("Cache-Control", "no-store, no-cache"), ("Pragma", "no-cache"))
+#: seconds of clock skew tolerated on a client assertion's ``nbf`` / ``exp``
+ASSERTION_LEEWAY = 300
 
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #: the audience a federated identity credential expects by default
