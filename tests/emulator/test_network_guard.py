@@ -88,3 +88,15 @@ def test_an_unrouted_credential_cannot_reach_the_real_imds(network_guard: Loopba
         "ManagedIdentityCredential: ManagedIdentityCredential authentication unavailable, no "
         "response from the IMDS endpoint." in caught.value.message
     )
+
+
+def test_an_emulator_can_hold_the_guard_on(network_guard: LoopbackGuard) -> None:
+    depth = network_guard.depth
+    emulator = Emulator(route_environment=False, loopback_only=True).start()
+    try:
+        assert network_guard.depth == depth + 1
+    finally:
+        emulator.stop()
+    assert network_guard.depth == depth
+    with Emulator(route_environment=False):
+        assert network_guard.depth == depth

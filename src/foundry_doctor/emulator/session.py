@@ -32,6 +32,7 @@ from foundry_doctor.emulator.tokens import TokenIssuer
 from foundry_doctor.emulator.wire.certificates import CertificateAuthority
 from foundry_doctor.emulator.wire.environment import routed_environment, routing_environment
 from foundry_doctor.emulator.wire.faults import Fault, FaultSet, Injection
+from foundry_doctor.emulator.wire.guard import loopback_only
 from foundry_doctor.emulator.wire.proxy import ProxyServer
 from foundry_doctor.emulator.wire.recording import RecordedRequest, RequestLog
 from foundry_doctor.emulator.world import World, default_world
@@ -65,7 +66,9 @@ class Emulator:
     :attr:`env`) until the block ends; build clients inside the block. With
     ``route_environment=False`` the environment is left alone; use :meth:`routed` for a
     narrower block. ``port=0`` picks a free port. ``ca_dir`` keeps the CA (certificate and
-    key) in that directory across runs instead of a fresh temporary one.
+    key) in that directory across runs instead of a fresh temporary one. ``loopback_only=True``
+    keeps the network guard (:mod:`~foundry_doctor.emulator.wire.guard`) on while it runs: any
+    connection of this process outside 127.0.0.0/8 and ``::1`` is refused.
     """
 
     def __init__(
@@ -75,11 +78,13 @@ class Emulator:
         port: int = 0,
         route_environment: bool = True,
         ca_dir: str | Path | None = None,
+        loopback_only: bool = False,
     ) -> None:
         self._world = world if world is not None else default_world()
         self._port = port
         self._route_environment = route_environment
         self._ca_dir = Path(ca_dir) if ca_dir is not None else None
+        self._loopback_only = loopback_only
         self._issuer = TokenIssuer()
         self._log = RequestLog()
         self._faults = FaultSet()
@@ -131,6 +136,8 @@ class Emulator:
             daemon=True,
         )
         thread.start()
+        if self._loopback_only:
+            self._exit_stack.enter_context(loopback_only())
         self._authority, self._server, self._thread = authority, server, thread
         logger.debug("emulator listening on %s", self.proxy_url)
         return self
@@ -360,6 +367,27 @@ class Emulator:
                 return candidate
         raise KeyError(f"no platform of kind {kind!r} in the emulated world")
 
+    def managed_identity_variables(
+        self, platform: str | None = None, *, kind: PlatformKind | None = None
+    ) -> dict[str, str]:
+        """The variables that point azure-identity at ``platform``'s endpoint (see
+        :meth:`managed_identity_environment`), without setting them."""
+        chosen = self._platform(platform, kind)
+        base = f"{self.proxy_url}{platform_base_path(chosen.name)}"
+        if chosen.kind == "app_service":
+            if not chosen.identities:
+                raise ValueError(
+                    f"App Service app {chosen.name!r} has no identity: the host sets no "
+                    "IDENTITY_ENDPOINT then (use a platform of kind 'vm' for 'no identity')"
+                )
+            return {
+                "IDENTITY_ENDPOINT": f"{base}/msi/token",
+                "IDENTITY_HEADER": chosen.identity_header,
+            }
+        if chosen.kind == "cloud_shell":
+            return {"MSI_ENDPOINT": f"{base}/oauth2/token"}
+        return {"AZURE_POD_IDENTITY_AUTHORITY_HOST": base}
+
     def managed_identity_environment(
         self, platform: str | None = None, *, kind: PlatformKind | None = None
     ) -> AbstractContextManager[dict[str, str]]:
@@ -372,23 +400,8 @@ class Emulator:
         managed-identity variables for the block, and restores all of them afterwards. Yields
         the variables set. Build credentials inside the block (they read the environment when
         constructed)."""
-        chosen = self._platform(platform, kind)
-        base = f"{self.proxy_url}{platform_base_path(chosen.name)}"
-        if chosen.kind == "app_service":
-            if not chosen.identities:
-                raise ValueError(
-                    f"App Service app {chosen.name!r} has no identity: the host sets no "
-                    "IDENTITY_ENDPOINT then (use a platform of kind 'vm' for 'no identity')"
-                )
-            values = {
-                "IDENTITY_ENDPOINT": f"{base}/msi/token",
-                "IDENTITY_HEADER": chosen.identity_header,
-            }
-        elif chosen.kind == "cloud_shell":
-            values = {"MSI_ENDPOINT": f"{base}/oauth2/token"}
-        else:
-            values = {"AZURE_POD_IDENTITY_AUTHORITY_HOST": base}
-        return _yielding(routed_environment(values, unset=MANAGED_IDENTITY_VARIABLES), values)
+        values = self.managed_identity_variables(platform, kind=kind)  # refuses eagerly
+        return _environment(values, unset=MANAGED_IDENTITY_VARIABLES)
 
     # --- faults on the wire -------------------------------------------------------------------
 
@@ -421,8 +434,7 @@ class Emulator:
 
 
 @contextmanager
-def _yielding(
-    block: AbstractContextManager[None], value: dict[str, str]
-) -> Iterator[dict[str, str]]:
-    with block:
-        yield dict(value)
+def _environment(values: dict[str, str], *, unset: Sequence[str]) -> Iterator[dict[str, str]]:
+    """``values`` set (and ``unset`` removed) for the block; yields a copy of ``values``."""
+    with routed_environment(values, unset=unset):
+        yield dict(values)

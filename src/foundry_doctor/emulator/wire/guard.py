@@ -58,6 +58,11 @@ class LoopbackGuard:
     def active(self) -> bool:
         return self._active > 0
 
+    @property
+    def depth(self) -> int:
+        """How many blocks hold the guard on."""
+        return self._active
+
     def _hook(self, event: str, args: tuple[Any, ...]) -> None:
         if event != "socket.connect" or not self._active:
             return
