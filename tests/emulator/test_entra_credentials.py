@@ -487,3 +487,20 @@ def test_expired_federated_token(emu: Emulator) -> None:
     times = r"\S+Z, assertion valid from \S+Z, expiry time of assertion \S+Z\. "
     pattern = re.escape(head) + times + re.escape(docs) + TAIL + "'"
     assert re.fullmatch(pattern, caught.value.message), caught.value.message
+
+
+def test_no_secret_reaches_the_request_log(emu: Emulator) -> None:
+    with emu.modified_world():
+        app = emu.world.app("chat-backend")
+        secret = emu.client_secret("chat-backend")
+        pem = emu.client_certificate("chat-backend")
+        ClientSecretCredential(DEFAULT_TENANT, app.client_id, secret).get_token(SCOPE)
+        CertificateCredential(DEFAULT_TENANT, app.client_id, certificate_data=pem).get_token(SCOPE)
+        with emu.workload_identity_environment("aks-workload") as env:
+            WorkloadIdentityCredential().get_token(SCOPE)
+            with open(env["AZURE_FEDERATED_TOKEN_FILE"], encoding="ascii") as handle:
+                federated = handle.read()
+    logged = repr(emu.requests)
+    assert secret not in logged
+    assert federated.split(".")[2] not in logged
+    assert "client_assertion" not in logged

@@ -344,3 +344,10 @@ def test_cloud_shell_request_shape(emu: Emulator) -> None:
         "true",
     )
     assert re.fullmatch(r"127\.0\.0\.1:\d+", record.host)
+
+
+def test_the_identity_header_never_reaches_the_request_log(emu: Emulator) -> None:
+    header = emu.world.platform("app-service").identity_header
+    with emu.managed_identity_environment("app-service"):
+        ManagedIdentityCredential().get_token(SCOPE)
+    assert header not in repr(emu.requests)
