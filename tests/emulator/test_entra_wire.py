@@ -110,6 +110,15 @@ def test_a_tenant_of_another_cloud_is_unknown_here(emu: Emulator) -> None:
     assert gov.json()["token_endpoint"].startswith("https://login.microsoftonline.us/")
 
 
+def test_the_china_cloud_has_its_own_authority(emu: Emulator) -> None:
+    path = "/contoso.partner.onmschina.cn/v2.0/.well-known/openid-configuration"
+    response = raw_request(emu, "login.chinacloudapi.cn", "GET", path)
+    assert response.status == 200
+    assert response.json()["token_endpoint"] == (
+        "https://login.chinacloudapi.cn/aaaaaaaa-0000-0000-0000-000000000004/oauth2/v2.0/token"
+    )
+
+
 def test_instance_discovery_lists_the_aliases(emu: Emulator) -> None:
     query = urlencode(
         {"api-version": "1.1", "authorization_endpoint": f"https://{LOGIN}/common/oauth2/authorize"}

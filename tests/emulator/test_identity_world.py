@@ -11,16 +11,26 @@ import pytest
 
 from foundry_doctor.emulator import Emulator, default_world
 from foundry_doctor.emulator.services.entra.assertions import parse_assertion
-from foundry_doctor.emulator.world import DEFAULT_TENANT, FOREIGN_TENANT, GOVERNMENT_TENANT
+from foundry_doctor.emulator.session import WORKLOAD_IDENTITY_VARIABLES
+from foundry_doctor.emulator.world import (
+    CHINA_TENANT,
+    DEFAULT_TENANT,
+    FOREIGN_TENANT,
+    GOVERNMENT_TENANT,
+)
 from support.identity import IDENTITY_VARIABLES
 
 
 def test_default_tenants_and_authority_hosts() -> None:
     world = default_world()
-    assert set(world.tenants) == {DEFAULT_TENANT, FOREIGN_TENANT, GOVERNMENT_TENANT}
+    assert set(world.tenants) == {DEFAULT_TENANT, FOREIGN_TENANT, GOVERNMENT_TENANT, CHINA_TENANT}
     assert world.tenant("CONTOSO.onmicrosoft.com") is world.tenants[DEFAULT_TENANT]
     assert world.tenant("nope") is None
-    assert world.authority_hosts() == ("login.microsoftonline.com", "login.microsoftonline.us")
+    assert world.authority_hosts() == (
+        "login.microsoftonline.com",
+        "login.microsoftonline.us",
+        "login.chinacloudapi.cn",
+    )
     assert "login.microsoftonline.com" in world.hosts()
 
 
@@ -126,6 +136,7 @@ def test_workload_identity_environment_restores_and_cleans_up(
     monkeypatch.setenv("AZURE_CLIENT_ID", "outer")
     before = {name: os.environ.get(name) for name in IDENTITY_VARIABLES}
     with emu.workload_identity_environment("aks-workload", token="x.y.z") as values:
+        assert set(values) == set(WORKLOAD_IDENTITY_VARIABLES)
         path = Path(values["AZURE_FEDERATED_TOKEN_FILE"])
         assert path.read_text() == "x.y.z"
         assert os.environ["AZURE_CLIENT_ID"] == emu.world.app("aks-workload").client_id

@@ -32,7 +32,8 @@ The default world (:func:`default_world`; see also ``docs/emulator.md``):
 ========================  ==============================================================
 tenants                   ``aaaaaaaa-0000-0000-0000-000000000001`` (contoso, public cloud;
                           everyone below lives here unless said otherwise),
-                          ``...0002`` (fabrikam: ``eve``), ``...0003`` (US Government)
+                          ``...0002`` (fabrikam: ``eve``), ``...0003`` (US Government),
+                          ``...0004`` (China)
 resource ``myres``        East US; ``myres.openai.azure.com``,
                           ``myres.services.ai.azure.com``,
                           ``myres.cognitiveservices.azure.com``; key auth on, public network

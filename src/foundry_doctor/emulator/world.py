@@ -52,6 +52,7 @@ from foundry_doctor.emulator.services.foundry.world import (
 from foundry_doctor.emulator.services.managed_identity.world import Platform
 
 __all__ = [
+    "CHINA_TENANT",
     "DEFAULT_TENANT",
     "FOREIGN_TENANT",
     "GOVERNMENT_TENANT",
@@ -68,6 +69,8 @@ __all__ = [
 
 #: a tenant of the US Government cloud (``login.microsoftonline.us``)
 GOVERNMENT_TENANT = "aaaaaaaa-0000-0000-0000-000000000003"
+#: a tenant of Azure operated by 21Vianet (``login.chinacloudapi.cn``)
+CHINA_TENANT = "aaaaaaaa-0000-0000-0000-000000000004"
 #: the issuer of the default world's AKS cluster (workload identity's federated tokens)
 AKS_ISSUER = (
     "https://eastus.oic.prod-aks.azure.com/aaaaaaaa-0000-0000-0000-000000000001/"
@@ -313,6 +316,7 @@ def default_world() -> World:
         Tenant(DEFAULT_TENANT, domain="contoso.onmicrosoft.com"),
         Tenant(FOREIGN_TENANT, domain="fabrikam.onmicrosoft.com"),
         Tenant(GOVERNMENT_TENANT, domain="contoso.onmicrosoft.us", cloud="usgov"),
+        Tenant(CHINA_TENANT, domain="contoso.partner.onmschina.cn", cloud="china"),
     ):
         world.add_tenant(tenant)
     for principal in _principals():
