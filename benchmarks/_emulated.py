@@ -97,7 +97,7 @@ def served() -> Iterator[Served]:
 
     A separate process keeps the emulator's threads off this interpreter's GIL, so what is
     timed here is the client's side of the exchange only."""
-    from foundry_doctor.emulator.environment import routed_environment
+    from foundry_doctor.emulator.wire.environment import routed_environment
 
     process = subprocess.Popen(
         [sys.executable, "-m", "foundry_doctor", "emulator", "--json", "--ca-dir", _ca_dir()],

@@ -1,9 +1,13 @@
-"""Fixtures shared by every test: one emulator for the whole session.
+"""Fixtures shared by every test: one emulator for the whole session, and a network guard.
 
 ``emulator`` starts the bundled emulator once and routes this process's HTTPS traffic to it
 for the rest of the session (build SDK clients inside tests, after the fixture is set up).
 ``emu`` is the same emulator with an empty request log at the start of each test.
 ``broken_reporting`` makes reporting a diagnosis fail, for the fail-safe tests.
+
+The network guard is on for the whole session: any connection outside 127.0.0.0/8 and ::1 is
+refused before a packet leaves, and the test that caused it fails at teardown, naming the
+address, even when the client swallowed the refusal (as a credential chain does).
 """
 
 from __future__ import annotations
@@ -14,6 +18,25 @@ from collections.abc import Iterator
 import pytest
 
 from foundry_doctor.emulator import Emulator
+from foundry_doctor.emulator.wire.guard import LoopbackGuard, loopback_only
+
+
+@pytest.fixture(scope="session", autouse=True)
+def network_guard() -> Iterator[LoopbackGuard]:
+    with loopback_only() as guard:
+        yield guard
+
+
+@pytest.fixture(autouse=True)
+def _stay_on_loopback(network_guard: LoopbackGuard) -> Iterator[None]:
+    seen = len(network_guard.violations)
+    yield
+    leaked = network_guard.violations[seen:]
+    if leaked:
+        pytest.fail(
+            "the test tried to reach the network outside loopback: " + "; ".join(leaked),
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")

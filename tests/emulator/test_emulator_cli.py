@@ -25,8 +25,8 @@ def test_print_env_prints_only_the_variables(
     assert lines == [
         "HTTPS_PROXY=http://127.0.0.1:18443",
         "https_proxy=http://127.0.0.1:18443",
-        "NO_PROXY=",
-        "no_proxy=",
+        "NO_PROXY=127.0.0.1,localhost",
+        "no_proxy=127.0.0.1,localhost",
         f"SSL_CERT_FILE={ca_file}",
         f"REQUESTS_CA_BUNDLE={ca_file}",
     ]
@@ -62,6 +62,12 @@ def test_serves_in_the_foreground_until_interrupted(tmp_path: Path) -> None:
         assert {item["name"] for item in myres["deployments"]} >= {"gpt-4o", "DeepSeek-R1"}
         alice = next(item for item in summary["principals"] if item["name"] == "alice")
         assert alice["roles"]["myres"] == ["Azure AI User", "Cognitive Services User"]
+        chat = next(item for item in summary["apps"] if item["name"] == "chat-backend")
+        assert [secret["expired"] for secret in chat["secrets"]] == [False, True]
+        assert summary["authority_hosts"][0] == "https://login.microsoftonline.com"
+        vm = next(item for item in summary["platforms"] if item["name"] == "vm")
+        imds = vm["env"]["AZURE_POD_IDENTITY_AUTHORITY_HOST"]
+        assert imds.startswith(summary["proxy_url"])
 
         port = int(summary["proxy_url"].rsplit(":", 1)[1])
         context = ssl.create_default_context(cafile=summary["ca_file"])
@@ -78,6 +84,18 @@ def test_serves_in_the_foreground_until_interrupted(tmp_path: Path) -> None:
         assert response.status == 200
         assert json.loads(response.read())["object"] == "chat.completion"
         connection.close()
+
+        plain = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        path = imds.removeprefix(summary["proxy_url"]) + "/metadata/identity/oauth2/token"
+        plain.request(
+            "GET",
+            f"{path}?api-version=2018-02-01&resource=https://cognitiveservices.azure.com",
+            headers={"Metadata": "true"},
+        )
+        answer = plain.getresponse()
+        assert answer.status == 200
+        assert json.loads(answer.read())["token_type"] == "Bearer"
+        plain.close()
     finally:
         process.send_signal(signal.SIGINT)
         _, _ = process.communicate(timeout=10)

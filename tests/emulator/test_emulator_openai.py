@@ -10,9 +10,9 @@ import pytest
 from azure.identity import get_bearer_token_provider
 
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.emulator.payloads import EMBEDDING_DIMENSIONS
-from foundry_doctor.emulator.scenarios import Scenario, scenario, scenarios_for
+from foundry_doctor.emulator.services.foundry.payloads import EMBEDDING_DIMENSIONS
 from support.clients import acall, build_openai, call, expected_exception, stream_text
+from support.scenarios import Scenario, scenario, scenarios_for
 
 pytestmark = pytest.mark.openai
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from foundry_doctor.emulator import Emulator, default_world
-from foundry_doctor.emulator.environment import ROUTED_VARIABLES
+from foundry_doctor.emulator.wire.environment import ROUTED_VARIABLES
 from support.wire import raw_request
 
 CHAT = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
@@ -31,7 +31,7 @@ def test_routed_sets_and_restores_every_variable_exactly(monkeypatch: pytest.Mon
         assert {name: os.environ.get(name) for name in ROUTED_VARIABLES} == before
         with emulator.routed():
             assert os.environ["HTTPS_PROXY"] == os.environ["https_proxy"] == emulator.proxy_url
-            assert os.environ["NO_PROXY"] == os.environ["no_proxy"] == ""
+            assert os.environ["NO_PROXY"] == os.environ["no_proxy"] == "127.0.0.1,localhost"
             assert os.environ["SSL_CERT_FILE"] == emulator.ca_file
             assert os.environ["REQUESTS_CA_BUNDLE"] == emulator.ca_file
             assert emulator.env == {name: os.environ[name] for name in ROUTED_VARIABLES}

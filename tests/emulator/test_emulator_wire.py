@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.emulator.responses import (
+from foundry_doctor.emulator.services.foundry.errors import (
     INVALID_KEY_BODY,
     PERMISSION_DENIED_BODY,
     RESOURCE_NOT_FOUND_BODY,

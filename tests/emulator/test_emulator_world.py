@@ -5,18 +5,14 @@ from __future__ import annotations
 import pytest
 
 from foundry_doctor.emulator import Deployment, Resource, World, default_world
-from foundry_doctor.emulator.scenarios import (
+from foundry_doctor.emulator.services.foundry.spec import grants_model, grants_project
+from foundry_doctor.emulator.world import DEFAULT_TENANT, FOREIGN_TENANT
+from support.scenarios import (
     CLIENT_KINDS,
     RULES,
     SCENARIOS,
     scenario,
     scenarios_for,
-)
-from foundry_doctor.emulator.world import (
-    DEFAULT_TENANT,
-    FOREIGN_TENANT,
-    grants_model,
-    grants_project,
 )
 
 
@@ -60,7 +56,7 @@ def test_default_world_principals_and_roles() -> None:
     assert world.roles("app") == {"Cognitive Services User"}
     assert world.principal("app").idtyp == "app"
     assert world.principal("eve").tid == FOREIGN_TENANT
-    assert len({principal.oid for principal in world.principals.values()}) == 6
+    assert len({principal.oid for principal in world.principals.values()}) == len(world.principals)
 
 
 def test_keys_are_fresh_per_world() -> None:

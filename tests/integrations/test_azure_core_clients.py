@@ -18,10 +18,10 @@ from azure.core.exceptions import (
 
 import foundry_doctor
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.emulator.scenarios import scenario
 from foundry_doctor.integrations.azure_core import CONTEXT_KEY
 from support.clients import acall, build_inference, call, stream_text
 from support.records import ours
+from support.scenarios import scenario
 
 pytestmark = pytest.mark.azure
 

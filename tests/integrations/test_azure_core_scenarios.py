@@ -11,9 +11,9 @@ from azure.core.exceptions import HttpResponseError
 
 import foundry_doctor
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.emulator.scenarios import Scenario, scenarios_for
 from foundry_doctor.integrations.enriched import DiagnosedError
 from support.clients import acall, build_inference, call, expected_exception
+from support.scenarios import Scenario, scenarios_for
 
 pytestmark = pytest.mark.azure
 

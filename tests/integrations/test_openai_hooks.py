@@ -16,7 +16,6 @@ import pytest
 
 import foundry_doctor
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.emulator.scenarios import Scenario, scenario
 from foundry_doctor.integrations.enriched import DiagnosedError
 from foundry_doctor.integrations.httpx_hooks import (
     EXTENSION_KEY,
@@ -27,6 +26,7 @@ from foundry_doctor.integrations.httpx_hooks import (
 )
 from support.clients import acall, build_openai, call, call_either, stream_text
 from support.records import ours
+from support.scenarios import Scenario, scenario
 
 pytestmark = pytest.mark.openai
 

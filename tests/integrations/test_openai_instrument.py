@@ -14,10 +14,10 @@ import pytest
 
 import foundry_doctor
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.emulator.scenarios import Scenario, scenario
 from foundry_doctor.integrations.openai_client import instrument_openai, is_instrumented
 from support.clients import build_openai, call, call_either, stream_text
 from support.records import ours
+from support.scenarios import Scenario, scenario
 
 pytestmark = pytest.mark.openai
 

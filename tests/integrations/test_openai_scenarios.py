@@ -19,9 +19,9 @@ import pytest
 
 import foundry_doctor
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.emulator.scenarios import Scenario, scenarios_for
 from support.clients import acall, build_openai, call, expected_exception, stream_text
 from support.records import ours
+from support.scenarios import Scenario, scenarios_for
 
 pytestmark = pytest.mark.openai
 
@@ -198,7 +198,7 @@ async def test_success_is_untouched(
 @pytest.mark.parametrize("name", ["invalid-key-azure-openai", "missing-role-openai-v1"])
 def test_same_exception_as_without_instrumenting(emu: Emulator, name: str) -> None:
     """Class, message, body, code and request id exactly as openai makes them on its own."""
-    from foundry_doctor.emulator.scenarios import scenario
+    from support.scenarios import scenario
 
     item = scenario(name)
     kind = item.clients[0]

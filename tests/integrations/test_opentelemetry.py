@@ -10,8 +10,8 @@ import pytest
 
 import foundry_doctor
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.emulator.scenarios import scenario
 from support.clients import build_inference, build_openai, call
+from support.scenarios import scenario
 
 trace_sdk = pytest.importorskip("opentelemetry.sdk.trace")
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402

@@ -45,8 +45,8 @@ import pytest
 
 import foundry_doctor
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.emulator.scenarios import ClientKind, Scenario, scenario
 from support.clients import acall, build, call
+from support.scenarios import ClientKind, Scenario, scenario
 
 THREADS = 8
 CALLS_PER_THREAD = 200

@@ -30,12 +30,13 @@ from foundry_doctor.emulator import (
     SlowReply,
     TruncatedBody,
 )
-from foundry_doctor.emulator.faults import BINARY_BODY, HTML_ERROR_PAGE, FaultSet
-from foundry_doctor.emulator.responses import INVALID_KEY_BODY, Reply
-from foundry_doctor.emulator.scenarios import Scenario, scenario
+from foundry_doctor.emulator.services.foundry.errors import INVALID_KEY_BODY, InvalidKey
+from foundry_doctor.emulator.wire.faults import BINARY_BODY, HTML_ERROR_PAGE, FaultSet
+from foundry_doctor.emulator.wire.messages import Reply
 from foundry_doctor.integrations.enriched import DiagnosedError
 from foundry_doctor.rules import SLUGS
 from support.clients import acall, build_inference, build_openai, call
+from support.scenarios import Scenario, scenario
 from support.wire import connect, raw_request, send
 
 AOAI = "myres.openai.azure.com"
@@ -135,7 +136,7 @@ def test_times_hits_and_precedence() -> None:
 
 
 def test_wire_plans() -> None:
-    reply = Reply.error(401, INVALID_KEY_BODY, outcome="x")
+    reply = InvalidKey().reply()
     size = len(reply.body)
     plan = DropConnection(body_bytes=10).wire(reply)
     assert (plan.content_length, plan.sent, plan.close) == (size, reply.body[:10], True)

@@ -21,8 +21,8 @@ import pytest
 
 import foundry_doctor
 from foundry_doctor.emulator import Emulator, RecordedRequest
-from foundry_doctor.emulator.scenarios import SCENARIOS, ClientKind, Scenario, scenario
 from support.clients import build, call, stream_text
+from support.scenarios import SCENARIOS, ClientKind, Scenario, scenario
 
 
 class Wire(NamedTuple):

@@ -39,12 +39,6 @@ import pytest
 
 import foundry_doctor
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.emulator.scenarios import (
-    SCENARIOS,
-    ClientKind,
-    Scenario,
-    ScenarioCredential,
-)
 from support.clients import (
     DEFAULT_AZURE_OPENAI_API_VERSION,
     INVALID_KEY,
@@ -53,6 +47,12 @@ from support.clients import (
     acall,
     build,
     call,
+)
+from support.scenarios import (
+    SCENARIOS,
+    ClientKind,
+    Scenario,
+    ScenarioCredential,
 )
 
 Variant = Literal["scenario", "canary-key", "canary-jwt"]

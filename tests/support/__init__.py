@@ -1,1 +1,2 @@
-"""Helpers shared by the test suites (client builders for the emulator's scenarios)."""
+"""Helpers shared by the test suites: the scenario catalogue (``scenarios``), client builders
+for it (``clients``), raw wire helpers (``wire``) and case records (``records``)."""

@@ -1,4 +1,4 @@
-"""Turn a :class:`~foundry_doctor.emulator.scenarios.Scenario` into a real SDK client and call.
+"""Turn a :class:`~support.scenarios.Scenario` into a real SDK client and call.
 
 The clients are the SDKs' own classes with their default transports; only what a user would
 configure is set (endpoint, credential, scopes, api-version). Build them inside an emulator's
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.emulator.scenarios import (
+from support.scenarios import (
     COGNITIVE_SERVICES_SCOPE,
     ClientKind,
     Scenario,

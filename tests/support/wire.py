@@ -1,6 +1,7 @@
-"""Raw HTTPS requests through the emulator's proxy, below any SDK: for checking exact bytes,
-headers and connection behaviour. Uses only the standard library (``http.client`` with a
-``CONNECT`` tunnel and a context that trusts the emulator's CA)."""
+"""Raw requests to the emulator, below any SDK: for checking exact bytes, headers and
+connection behaviour. Uses only the standard library: ``http.client`` with a ``CONNECT`` tunnel
+and a context that trusts the emulator's CA for the HTTPS services, plain HTTP to the listener
+itself for the loopback endpoints (managed identity)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from foundry_doctor.emulator import Emulator
 
-__all__ = ["RawResponse", "connect", "raw_request"]
+__all__ = ["RawResponse", "connect", "plain_request", "raw_request"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def connect(emulator: Emulator, host: str) -> http.client.HTTPSConnection:
 
 
 def send(
-    connection: http.client.HTTPSConnection,
+    connection: http.client.HTTPConnection,
     method: str,
     path: str,
     *,
@@ -75,6 +76,22 @@ def raw_request(
 ) -> RawResponse:
     """One request on a fresh connection."""
     connection = connect(emulator, host)
+    try:
+        return send(connection, method, path, headers=headers, body=body)
+    finally:
+        connection.close()
+
+
+def plain_request(
+    emulator: Emulator,
+    method: str,
+    path: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+) -> RawResponse:
+    """One plain HTTP request to the listener itself (no proxy, no TLS)."""
+    connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
     try:
         return send(connection, method, path, headers=headers, body=body)
     finally:

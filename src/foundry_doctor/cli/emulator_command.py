@@ -1,10 +1,11 @@
 """``foundry-doctor emulator``: run the bundled emulator in the foreground.
 
 It prints how to point a client at it (the environment variables, then the resources with
-their host names, keys and deployments, and the principals with their roles) and serves until
-Ctrl-C. ``--print-env`` prints only the ``NAME=value`` lines for a given ``--port`` and exits;
-the CA lives in a stable directory (``--ca-dir``) so those lines stay valid for a later run on
-the same port.
+their host names, keys and deployments, the principals with their roles, the app registrations
+with their client secrets, and the managed-identity platforms with the variables that select
+each) and serves until Ctrl-C. ``--print-env`` prints only the ``NAME=value`` lines for a
+given ``--port`` and exits; the CA lives in a stable directory (``--ca-dir``) so those lines
+stay valid for a later run on the same port.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from typing import Any
 from foundry_doctor.cli import UsageError
 
 NAME = "emulator"
-HELP = "Run the local Foundry / Azure OpenAI emulator in the foreground (Ctrl-C stops it)."
+HELP = (
+    "Run the local emulator (Foundry / Azure OpenAI, Entra ID, managed identity) in the "
+    "foreground (Ctrl-C stops it)."
+)
 
 _TOKEN_SCOPES = ("https://cognitiveservices.azure.com/.default", "https://ai.azure.com/.default")
 _TOKEN_LIFETIME = 12 * 3600
@@ -116,19 +120,53 @@ def _summary(emu: Any) -> dict[str, Any]:
                 "tokens": tokens,
             }
         )
+    apps = [
+        {
+            "name": app.name,
+            "client_id": app.client_id,
+            "tenant_id": app.tenant_id,
+            "secrets": [
+                {"id": secret.secret_id, "value": secret.value, "expired": secret.expired()}
+                for secret in app.secrets
+            ],
+            "federated_credentials": [
+                {"issuer": item.issuer, "subject": item.subject, "audiences": list(item.audiences)}
+                for item in app.federated_credentials
+            ],
+        }
+        for app in world.apps.values()
+    ]
+    platforms = []
+    for platform in world.platforms.values():
+        try:
+            variables = emu.managed_identity_variables(platform.name)
+        except ValueError:  # an App Service app without identity has no endpoint
+            variables = {}
+        platforms.append(
+            {
+                "name": platform.name,
+                "kind": platform.kind,
+                "identities": list(platform.identities),
+                "env": variables,
+            }
+        )
     return {
         "proxy_url": emu.proxy_url,
         "ca_file": emu.ca_file,
         "env": emu.env,
         "regional_endpoints": [f"https://{host}" for host in world.regional_hosts()],
+        "authority_hosts": [f"https://{host}" for host in world.authority_hosts()],
         "resources": resources,
         "principals": principals,
+        "apps": apps,
+        "platforms": platforms,
     }
 
 
 def _print_text(summary: dict[str, Any]) -> None:
     lines = [
-        f"foundry-doctor emulator: Foundry / Azure OpenAI data plane via {summary['proxy_url']}",
+        "foundry-doctor emulator: Foundry / Azure OpenAI, Entra ID and managed identity via "
+        f"{summary['proxy_url']}",
         "",
         "Set these in the client's environment (build clients after setting them):",
     ]
@@ -160,9 +198,24 @@ def _print_text(summary: dict[str, Any]) -> None:
             f"{resource}: {', '.join(names)}" for resource, names in principal["roles"].items()
         )
         lines.append(
-            f"  {principal['name']:<6} {principal['type']:<4} oid {principal['oid']} "
+            f"  {principal['name']:<10} {principal['type']:<4} oid {principal['oid']} "
             f"tenant {principal['tenant_id']}  roles: {roles or 'none'}"
         )
+    lines += ["", "Entra ID authority hosts:"]
+    lines += [f"  {host}" for host in summary["authority_hosts"]]
+    lines += ["", "App registrations:"]
+    for app in summary["apps"]:
+        lines.append(f"  {app['name']}  client id {app['client_id']}  tenant {app['tenant_id']}")
+        for number, secret in enumerate(app["secrets"], 1):
+            state = " (EXPIRED)" if secret["expired"] else ""
+            lines.append(f"    secret {number}:    {secret['value']}{state}")
+        for item in app["federated_credentials"]:
+            lines.append(f"    federated:   {item['issuer']} / {item['subject']}")
+    lines += ["", "Managed-identity platforms (set the variables in the client's environment):"]
+    for platform in summary["platforms"]:
+        identities = ", ".join(platform["identities"]) or "no identity"
+        lines.append(f"  {platform['name']}  ({platform['kind']}: {identities})")
+        lines += [f"    export {name}={value}" for name, value in platform["env"].items()]
     lines += ["", "Serving; press Ctrl-C to stop."]
     print("\n".join(lines), flush=True)
 
@@ -187,8 +240,8 @@ def run(args: argparse.Namespace) -> int:
     if args.print_env:
         if args.port == 0:
             raise UsageError("--print-env needs a fixed --port (the serving run must use it too)")
-        from foundry_doctor.emulator.certificates import CertificateAuthority
-        from foundry_doctor.emulator.environment import routing_environment
+        from foundry_doctor.emulator.wire.certificates import CertificateAuthority
+        from foundry_doctor.emulator.wire.environment import routing_environment
 
         try:
             authority = CertificateAuthority(ca_dir, reuse=True)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from foundry_doctor.emulator.world import Principal
+from foundry_doctor.emulator.services.entra.world import Principal
 
 __all__ = [
     "MAX_TOKEN_LENGTH",

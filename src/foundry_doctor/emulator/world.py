@@ -1,240 +1,101 @@
-"""The emulated world: resources, deployments, projects, principals and role assignments.
+"""The emulated world: everything the emulated services know, in one object.
 
-Plain mutable dataclasses, so that a test can change one thing (add a deployment, switch off
-key authentication, retire the Model Inference API) and see the service answer accordingly: the
-emulator reads the world on every request. :func:`default_world` builds the world described in
-the package docstring and in ``docs/emulator.md``.
+Each service keeps its own kind of state (Foundry: resources, deployments, keys and role
+assignments; Entra ID: tenants, principals, app registrations; managed identity: the platforms
+and the identities attached to them); :class:`World` holds them side by side, because they
+refer to one another (a role assignment names a principal's object id, an app registration's
+service principal is a principal, a platform's identities are principals).
 
-Role semantics (what a role lets a token do on the data plane):
-
-* ``Cognitive Services User``: every model deployment (OpenAI and non-OpenAI).
-* ``Cognitive Services OpenAI User`` / ``... OpenAI Contributor``: OpenAI-family deployments only.
-* ``Azure AI User`` / ``Azure AI Developer``: project endpoints, and every model deployment.
-* ``Owner`` / ``Contributor``: control plane only, no data-plane access at all.
-
-API keys bypass roles entirely (as on the real service).
+Plain mutable dataclasses, so that a test can change one thing and see the services answer
+accordingly: the emulator reads the world on every request. :func:`default_world` builds the
+world described in the package docstring and in ``docs/emulator.md``.
 """
 
 from __future__ import annotations
 
 import copy
-import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
-from foundry_doctor.emulator.responses import INVALID_KEY_BODY, RESOURCE_NOT_FOUND_BODY
-
-__all__ = [
-    "DEFAULT_TENANT",
-    "FOREIGN_TENANT",
-    "HOST_SUFFIXES",
-    "MODEL_ROLES",
-    "OPENAI_MODEL_ROLES",
-    "PROJECT_ROLES",
-    "REGIONAL_SUFFIX",
-    "ROLE_NAMES",
-    "Deployment",
-    "DeploymentKind",
-    "HostFamily",
-    "HostMatch",
-    "IdentityType",
-    "ModelFamily",
-    "Principal",
-    "Resource",
-    "World",
-    "default_world",
-    "grants_model",
-    "grants_project",
-    "new_key",
-]
-
-ModelFamily = Literal["openai", "maas"]
-DeploymentKind = Literal["chat", "embeddings"]
-HostFamily = Literal["openai", "services", "cognitiveservices"]
-IdentityType = Literal["user", "app"]
-
-#: host name suffix per host family: ``<resource><suffix>``
-HOST_SUFFIXES: Mapping[HostFamily, str] = {
-    "openai": ".openai.azure.com",
-    "services": ".services.ai.azure.com",
-    "cognitiveservices": ".cognitiveservices.azure.com",
-}
-#: regional (shared) endpoints: ``<region><suffix>``; keys work there, tokens do not
-REGIONAL_SUFFIX = ".api.cognitive.microsoft.com"
-
-DEFAULT_TENANT = "aaaaaaaa-0000-0000-0000-000000000001"
-FOREIGN_TENANT = "aaaaaaaa-0000-0000-0000-000000000002"
-_SUBSCRIPTION = "cccccccc-0000-0000-0000-000000000001"
-#: the Azure CLI's public client id: what ``az login`` tokens carry in ``appid``
-_AZURE_CLI_APP_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
-
-ROLE_COGNITIVE_SERVICES_USER = "Cognitive Services User"
-ROLE_OPENAI_USER = "Cognitive Services OpenAI User"
-ROLE_OPENAI_CONTRIBUTOR = "Cognitive Services OpenAI Contributor"
-ROLE_AZURE_AI_USER = "Azure AI User"
-ROLE_AZURE_AI_DEVELOPER = "Azure AI Developer"
-ROLE_OWNER = "Owner"
-ROLE_CONTRIBUTOR = "Contributor"
-
-#: every role name the emulator knows (others are kept but grant nothing)
-ROLE_NAMES = (
+from foundry_doctor.emulator.services.entra.spec import AUTHORITY_HOSTS, RESOURCES
+from foundry_doctor.emulator.services.entra.world import (
+    AZURE_CLI_APP_ID,
+    DEFAULT_TENANT,
+    FOREIGN_TENANT,
+    AppRegistration,
+    ClientSecret,
+    EntraSettings,
+    FederatedCredential,
+    Principal,
+    Tenant,
+)
+from foundry_doctor.emulator.services.foundry.errors import (
+    INVALID_KEY_BODY,
+    RESOURCE_NOT_FOUND_BODY,
+)
+from foundry_doctor.emulator.services.foundry.spec import (
+    DEPLOYMENTS_API_VERSIONS,
+    MODELS_API_VERSIONS,
+    REGIONAL_SUFFIX,
+    ROLE_AZURE_AI_USER,
     ROLE_COGNITIVE_SERVICES_USER,
     ROLE_OPENAI_USER,
-    ROLE_OPENAI_CONTRIBUTOR,
-    ROLE_AZURE_AI_USER,
-    ROLE_AZURE_AI_DEVELOPER,
     ROLE_OWNER,
-    ROLE_CONTRIBUTOR,
 )
-#: roles that reach every model deployment
-MODEL_ROLES = frozenset({ROLE_COGNITIVE_SERVICES_USER, ROLE_AZURE_AI_USER, ROLE_AZURE_AI_DEVELOPER})
-#: roles that reach OpenAI-family deployments only
-OPENAI_MODEL_ROLES = frozenset({ROLE_OPENAI_USER, ROLE_OPENAI_CONTRIBUTOR})
-#: roles that reach project endpoints
-PROJECT_ROLES = frozenset({ROLE_AZURE_AI_USER, ROLE_AZURE_AI_DEVELOPER})
+from foundry_doctor.emulator.services.foundry.world import (
+    DEFAULT_SUBSCRIPTION,
+    Deployment,
+    HostMatch,
+    Resource,
+    match_host,
+)
+from foundry_doctor.emulator.services.managed_identity.world import Platform
 
-_REGION_NAMES = {
-    "eastus": "East US",
-    "eastus2": "East US 2",
-    "westus": "West US",
-    "westus3": "West US 3",
-    "swedencentral": "Sweden Central",
-    "westeurope": "West Europe",
-    "francecentral": "France Central",
-    "uksouth": "UK South",
-    "japaneast": "Japan East",
-    "australiaeast": "Australia East",
-}
+__all__ = [
+    "CHINA_TENANT",
+    "DEFAULT_TENANT",
+    "FOREIGN_TENANT",
+    "GOVERNMENT_TENANT",
+    "AppRegistration",
+    "Deployment",
+    "HostMatch",
+    "Platform",
+    "Principal",
+    "Resource",
+    "Tenant",
+    "World",
+    "default_world",
+]
 
+#: a tenant of the US Government cloud (``login.microsoftonline.us``)
+GOVERNMENT_TENANT = "aaaaaaaa-0000-0000-0000-000000000003"
+#: a tenant of Azure operated by 21Vianet (``login.chinacloudapi.cn``)
+CHINA_TENANT = "aaaaaaaa-0000-0000-0000-000000000004"
+#: the issuer of the default world's AKS cluster (workload identity's federated tokens)
+AKS_ISSUER = (
+    "https://eastus.oic.prod-aks.azure.com/aaaaaaaa-0000-0000-0000-000000000001/"
+    "ffffffff-0000-0000-0000-000000000001/"
+)
+#: the service account the default world's workload identity runs as
+AKS_SUBJECT = "system:serviceaccount:default:chat-backend"
 
-def grants_model(roles: Iterable[str], family: ModelFamily | None) -> bool:
-    """Whether ``roles`` let a token call a deployment of ``family`` (``None``: any family,
-    e.g. listing models)."""
-    names = set(roles)
-    if names & MODEL_ROLES:
-        return True
-    return bool(names & OPENAI_MODEL_ROLES) and family in ("openai", None)
-
-
-def grants_project(roles: Iterable[str]) -> bool:
-    """Whether ``roles`` let a token use a project endpoint."""
-    return bool(set(roles) & PROJECT_ROLES)
-
-
-def new_key() -> str:
-    """A fresh resource key: 32 hexadecimal characters, like a classic Azure AI services key."""
-    return secrets.token_hex(16)
-
-
-def region_display_name(region: str) -> str:
-    """``eastus`` -> ``East US`` (what the ``x-ms-region`` header carries)."""
-    return _REGION_NAMES.get(region, region)
-
-
-@dataclass
-class Deployment:
-    """A model deployment on a resource.
-
-    ``family`` is ``"openai"`` for Azure OpenAI models and ``"maas"`` for the other Foundry
-    models (Llama, DeepSeek, Cohere, ...); ``kind`` says which operation it serves; ``provider``
-    is what ``/models/info`` reports as ``model_provider_name``.
-    """
-
-    name: str
-    model: str
-    family: ModelFamily = "openai"
-    kind: DeploymentKind = "chat"
-    provider: str = "OpenAI"
-
-
-@dataclass
-class Principal:
-    """An Entra ID identity that can get tokens: a user (``idtyp="user"``, with a ``upn``) or
-    a service principal / managed identity (``idtyp="app"``)."""
-
-    name: str
-    oid: str
-    tid: str
-    appid: str
-    idtyp: IdentityType = "user"
-    upn: str | None = None
-    display_name: str | None = None
-
-
-@dataclass
-class Resource:
-    """A Foundry (Azure AI services) resource.
-
-    ``host_families`` says which custom-subdomain host names it answers on (see
-    :data:`HOST_SUFFIXES`). ``keys`` are its two keys (never shown in ``repr``).
-    ``role_assignments`` maps a principal's object id to its role names on this resource.
-    """
-
-    name: str
-    tenant_id: str = DEFAULT_TENANT
-    region: str = "eastus"
-    host_families: tuple[HostFamily, ...] = ("openai", "services", "cognitiveservices")
-    keys: tuple[str, str] = field(default_factory=lambda: (new_key(), new_key()), repr=False)
-    local_auth: bool = True
-    public_network: bool = True
-    deployments: dict[str, Deployment] = field(default_factory=dict)
-    projects: set[str] = field(default_factory=set)
-    role_assignments: dict[str, set[str]] = field(default_factory=dict)
-    subscription_id: str = _SUBSCRIPTION
-    resource_group: str = "rg-foundry"
-
-    @property
-    def hosts(self) -> tuple[str, ...]:
-        """The host names this resource answers on."""
-        return tuple(f"{self.name}{HOST_SUFFIXES[family]}" for family in self.host_families)
-
-    @property
-    def resource_id(self) -> str:
-        """The ARM resource id (the scope of its role assignments)."""
-        return (
-            f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
-            f"/providers/Microsoft.CognitiveServices/accounts/{self.name}"
-        )
-
-    def add_deployment(self, deployment: Deployment) -> Deployment:
-        """Add (or replace) a deployment; returns it."""
-        self.deployments[deployment.name] = deployment
-        return deployment
-
-    def key_index(self, key: str) -> int | None:
-        """1 or 2 when ``key`` is one of this resource's keys, else ``None`` (constant time)."""
-        found = None
-        for index, candidate in enumerate(self.keys, start=1):
-            if secrets.compare_digest(candidate.encode(), key.encode()):
-                found = index
-        return found
-
-
-@dataclass(frozen=True, slots=True)
-class HostMatch:
-    """What a host name points at: one resource (custom subdomain) or a region's resources."""
-
-    host: str
-    resource: Resource | None = None
-    family: HostFamily | None = None
-    region: str | None = None
-
-    @property
-    def regional(self) -> bool:
-        return self.resource is None
+#: changes ``World.apply`` understands as ``<collection>.<key>.<attribute>``
+_COLLECTIONS = ("resources", "principals", "apps", "platforms", "tenants")
 
 
 @dataclass
 class World:
-    """Everything the emulated service knows. Mutate it freely; the emulator reads it live.
+    """Everything the emulated services know. Mutate it freely; the emulator reads it live.
 
-    ``api_versions`` lists the ``api-version`` values each dated route serves: ``"deployments"``
-    (``/openai/deployments/...``) and ``"models"`` (``/models/...``). ``models_api_retired``
-    makes every ``/models/**`` call answer ``retired_status`` / ``retired_body``.
-    ``missing_auth_status`` / ``missing_auth_body`` answer a call with no credential at all on
-    key-capable routes; ``unknown_model_status`` is the status of ``unknown_model`` on
-    ``/models``.
+    Foundry data plane: ``resources``; ``api_versions`` lists the ``api-version`` values each
+    dated route serves (``"deployments"``: ``/openai/deployments/...``, ``"models"``:
+    ``/models/...``); ``models_api_retired`` makes every ``/models/**`` call answer
+    ``retired_status`` / ``retired_body``; ``missing_auth_status`` / ``missing_auth_body``
+    answer a call with no credential at all on key-capable routes; ``unknown_model_status`` is
+    the status of ``unknown_model`` on ``/models``.
+
+    Entra ID: ``tenants`` (by id), ``principals`` (by name), ``apps`` (app registrations, by
+    name), ``entra`` (the token service's settings). Managed identity: ``platforms`` (by name).
     """
 
     resources: dict[str, Resource] = field(default_factory=dict)
@@ -246,22 +107,65 @@ class World:
     missing_auth_status: int = 401
     missing_auth_body: str = INVALID_KEY_BODY
     unknown_model_status: int = 404
+    tenants: dict[str, Tenant] = field(default_factory=dict)
+    apps: dict[str, AppRegistration] = field(default_factory=dict)
+    platforms: dict[str, Platform] = field(default_factory=dict)
+    entra: EntraSettings = field(default_factory=EntraSettings)
 
     # --- look-ups -----------------------------------------------------------------------------
 
+    @staticmethod
+    def _lookup(items: Mapping[str, object], name: str, what: str) -> object:
+        try:
+            return items[name]
+        except KeyError:
+            raise KeyError(f"no {what} named {name!r} in the emulated world") from None
+
     def resource(self, name: str) -> Resource:
         """The resource called ``name`` (``KeyError`` when there is none)."""
-        try:
-            return self.resources[name]
-        except KeyError:
-            raise KeyError(f"no resource named {name!r} in the emulated world") from None
+        found = self._lookup(self.resources, name, "resource")
+        assert isinstance(found, Resource)
+        return found
 
     def principal(self, name: str) -> Principal:
         """The principal called ``name`` (``KeyError`` when there is none)."""
-        try:
-            return self.principals[name]
-        except KeyError:
-            raise KeyError(f"no principal named {name!r} in the emulated world") from None
+        found = self._lookup(self.principals, name, "principal")
+        assert isinstance(found, Principal)
+        return found
+
+    def app(self, name: str) -> AppRegistration:
+        """The app registration called ``name`` (``KeyError`` when there is none)."""
+        found = self._lookup(self.apps, name, "app registration")
+        assert isinstance(found, AppRegistration)
+        return found
+
+    def platform(self, name: str) -> Platform:
+        """The platform called ``name`` (``KeyError`` when there is none)."""
+        found = self._lookup(self.platforms, name, "platform")
+        assert isinstance(found, Platform)
+        return found
+
+    def tenant(self, name: str) -> Tenant | None:
+        """The tenant whose id or domain is ``name`` (case-insensitive), ``None`` if unknown."""
+        lowered = name.lower()
+        for tenant in self.tenants.values():
+            if tenant.tenant_id.lower() == lowered or (tenant.domain or "").lower() == lowered:
+                return tenant
+        return None
+
+    def app_by_client_id(self, client_id: str) -> AppRegistration | None:
+        """The app registration with that client id, ``None`` when there is none."""
+        lowered = client_id.lower()
+        return next((a for a in self.apps.values() if a.client_id.lower() == lowered), None)
+
+    def principal_by(self, *, oid: str | None = None, appid: str | None = None) -> Principal | None:
+        """The principal with that object id or client id (``appid``), ``None`` if none."""
+        for principal in self.principals.values():
+            if oid is not None and principal.oid.lower() == oid.lower():
+                return principal
+            if appid is not None and principal.appid.lower() == appid.lower():
+                return principal
+        return None
 
     def add_resource(self, resource: Resource) -> Resource:
         self.resources[resource.name] = resource
@@ -270,6 +174,20 @@ class World:
     def add_principal(self, principal: Principal) -> Principal:
         self.principals[principal.name] = principal
         return principal
+
+    def add_app(self, app: AppRegistration) -> AppRegistration:
+        self.apps[app.name] = app
+        return app
+
+    def add_platform(self, platform: Platform) -> Platform:
+        self.platforms[platform.name] = platform
+        return platform
+
+    def add_tenant(self, tenant: Tenant) -> Tenant:
+        self.tenants[tenant.tenant_id] = tenant
+        return tenant
+
+    # --- role assignments ---------------------------------------------------------------------
 
     def _oid(self, principal: str) -> str:
         known = self.principals.get(principal)
@@ -289,28 +207,26 @@ class World:
         """The roles ``principal`` (a name or an object id) holds on ``resource``."""
         return frozenset(self.resource(resource).role_assignments.get(self._oid(principal), ()))
 
+    # --- hosts --------------------------------------------------------------------------------
+
     def match_host(self, host: str) -> HostMatch | None:
-        """What ``host`` points at, or ``None`` when the world does not serve it."""
-        host = host.lower().rstrip(".")
-        for resource in self.resources.values():
-            for family in resource.host_families:
-                if host == f"{resource.name.lower()}{HOST_SUFFIXES[family]}":
-                    return HostMatch(host=host, resource=resource, family=family)
-        if host.endswith(REGIONAL_SUFFIX):
-            region = host[: -len(REGIONAL_SUFFIX)]
-            if any(resource.region == region for resource in self.resources.values()):
-                return HostMatch(host=host, region=region)
-        return None
+        """What a data-plane ``host`` points at, or ``None`` when no resource answers on it."""
+        return match_host(self.resources.values(), host)
 
     def regional_hosts(self) -> tuple[str, ...]:
         """The regional host names served (one per region that has a resource)."""
         regions = sorted({resource.region for resource in self.resources.values()})
         return tuple(f"{region}{REGIONAL_SUFFIX}" for region in regions)
 
+    def authority_hosts(self) -> tuple[str, ...]:
+        """The Entra ID authority hosts served (one per cloud that has a tenant)."""
+        clouds = {tenant.cloud for tenant in self.tenants.values()}
+        return tuple(host for cloud, host in AUTHORITY_HOSTS.items() if cloud in clouds)
+
     def hosts(self) -> tuple[str, ...]:
-        """Every host name the world serves."""
+        """Every host name the world serves through the proxy."""
         names = [host for resource in self.resources.values() for host in resource.hosts]
-        return (*names, *self.regional_hosts())
+        return (*names, *self.regional_hosts(), *self.authority_hosts())
 
     # --- changes ------------------------------------------------------------------------------
 
@@ -319,97 +235,123 @@ class World:
         return copy.deepcopy(self)
 
     def apply(self, changes: Mapping[str, object]) -> None:
-        """Apply data-only changes, e.g. ``{"models_api_retired": True}`` or
-        ``{"resources.myres.local_auth": False}``. Unknown names raise ``KeyError``."""
+        """Apply data-only changes: ``{"models_api_retired": True}``,
+        ``{"resources.myres.local_auth": False}``,
+        ``{"apps.chat-backend.conditional_access_blocked": True}``,
+        ``{"entra.multiple_resources_code": 28000}``. ``<collection>.<key>.<attribute>`` works
+        for resources, principals, apps, platforms and tenants. Unknown names raise
+        ``KeyError``."""
         for path, value in changes.items():
             parts = path.split(".")
             target: object = self
-            if parts[0] == "resources" and len(parts) == 3:
-                target = self.resource(parts[1])
+            if parts[0] in _COLLECTIONS and len(parts) == 3:
+                target = self._lookup(getattr(self, parts[0]), parts[1], parts[0].rstrip("s"))
                 parts = parts[2:]
-            elif parts[0] == "principals" and len(parts) == 3:
-                target = self.principal(parts[1])
-                parts = parts[2:]
+            elif parts[0] == "entra" and len(parts) == 2:
+                target = self.entra
+                parts = parts[1:]
             if len(parts) != 1 or parts[0].startswith("_") or not hasattr(target, parts[0]):
                 raise KeyError(f"unknown world setting {path!r}")
             setattr(target, parts[0], value)
 
 
+def _principals() -> list[Principal]:
+    def user(
+        name: str, number: int, tenant: str = DEFAULT_TENANT, domain: str = "contoso"
+    ) -> Principal:
+        return Principal(
+            name,
+            oid=f"bbbbbbbb-0000-0000-0000-{number:012x}",
+            tid=tenant,
+            appid=AZURE_CLI_APP_ID,
+            upn=f"{name}@{domain}.example",
+            display_name=name.capitalize(),
+        )
+
+    def app(name: str, number: int, display_name: str, msi: bool = False) -> Principal:
+        return Principal(
+            name,
+            oid=f"bbbbbbbb-0000-0000-0000-{number:012x}",
+            tid=DEFAULT_TENANT,
+            appid=f"dddddddd-0000-0000-0000-{number:012x}",
+            idtyp="app",
+            display_name=display_name,
+            msi_resource_id=(
+                f"/subscriptions/{DEFAULT_SUBSCRIPTION}/resourceGroups/rg-foundry/providers/"
+                f"Microsoft.ManagedIdentity/userAssignedIdentities/{name}"
+                if msi
+                else None
+            ),
+        )
+
+    return [
+        user("alice", 1),
+        user("bob", 2),
+        user("carol", 3),
+        user("dave", 4),
+        app("app", 5, "chat-backend"),
+        user("eve", 6, FOREIGN_TENANT, "fabrikam"),
+        app("workload", 7, "aks-workload"),
+        app("webapp-mi", 8, "chat-webapp"),
+        app("vm-mi", 9, "chat-vm"),
+        app("uami-chat", 10, "uami-chat", msi=True),
+        app("uami-batch", 11, "uami-batch", msi=True),
+    ]
+
+
 def default_world() -> World:
     """The world the emulator starts with (documented in ``docs/emulator.md``).
 
-    Ids are fixed; the resource keys are fresh random values on every call.
+    Ids are fixed; resource keys and client secret values are fresh random values on every
+    call.
     """
     world = World(
         api_versions={
-            "deployments": {
-                "2023-05-15",
-                "2024-02-01",
-                "2024-05-01-preview",
-                "2024-06-01",
-                "2024-08-01-preview",
-                "2024-10-01-preview",
-                "2024-10-21",
-                "2024-12-01-preview",
-                "2025-01-01-preview",
-                "2025-03-01-preview",
-                "2025-04-01-preview",
-            },
-            "models": {"2024-05-01-preview"},
-        }
+            "deployments": set(DEPLOYMENTS_API_VERSIONS),
+            "models": set(MODELS_API_VERSIONS),
+        },
+        entra=EntraSettings(resources={cloud: set(items) for cloud, items in RESOURCES.items()}),
     )
-    principals = [
-        Principal(
-            "alice",
-            oid="bbbbbbbb-0000-0000-0000-000000000001",
-            tid=DEFAULT_TENANT,
-            appid=_AZURE_CLI_APP_ID,
-            upn="alice@contoso.example",
-            display_name="Alice",
-        ),
-        Principal(
-            "bob",
-            oid="bbbbbbbb-0000-0000-0000-000000000002",
-            tid=DEFAULT_TENANT,
-            appid=_AZURE_CLI_APP_ID,
-            upn="bob@contoso.example",
-            display_name="Bob",
-        ),
-        Principal(
-            "carol",
-            oid="bbbbbbbb-0000-0000-0000-000000000003",
-            tid=DEFAULT_TENANT,
-            appid=_AZURE_CLI_APP_ID,
-            upn="carol@contoso.example",
-            display_name="Carol",
-        ),
-        Principal(
-            "dave",
-            oid="bbbbbbbb-0000-0000-0000-000000000004",
-            tid=DEFAULT_TENANT,
-            appid=_AZURE_CLI_APP_ID,
-            upn="dave@contoso.example",
-            display_name="Dave",
-        ),
-        Principal(
-            "app",
-            oid="bbbbbbbb-0000-0000-0000-000000000005",
-            tid=DEFAULT_TENANT,
-            appid="dddddddd-0000-0000-0000-000000000005",
-            idtyp="app",
-            display_name="chat-backend",
-        ),
-        Principal(
-            "eve",
-            oid="bbbbbbbb-0000-0000-0000-000000000006",
-            tid=FOREIGN_TENANT,
-            appid=_AZURE_CLI_APP_ID,
-            upn="eve@fabrikam.example",
-            display_name="Eve",
-        ),
-    ]
-    for principal in principals:
+    for tenant in (
+        Tenant(DEFAULT_TENANT, domain="contoso.onmicrosoft.com"),
+        Tenant(FOREIGN_TENANT, domain="fabrikam.onmicrosoft.com"),
+        Tenant(GOVERNMENT_TENANT, domain="contoso.onmicrosoft.us", cloud="usgov"),
+        Tenant(CHINA_TENANT, domain="contoso.partner.onmschina.cn", cloud="china"),
+    ):
+        world.add_tenant(tenant)
+    for principal in _principals():
         world.add_principal(principal)
+
+    world.add_app(
+        AppRegistration(
+            "chat-backend",
+            client_id=world.principal("app").appid,
+            display_name="chat-backend",
+            secrets=[
+                ClientSecret("eeeeeeee-0000-0000-0000-000000000001"),
+                # expired 2023-11-14
+                ClientSecret("eeeeeeee-0000-0000-0000-000000000002", expires_on=1_700_000_000),
+            ],
+            service_principals={DEFAULT_TENANT: "app"},
+        )
+    )
+    world.add_app(
+        AppRegistration(
+            "aks-workload",
+            client_id=world.principal("workload").appid,
+            display_name="aks-workload",
+            federated_credentials=[FederatedCredential("aks", AKS_ISSUER, AKS_SUBJECT)],
+            service_principals={DEFAULT_TENANT: "workload"},
+        )
+    )
+    for platform in (
+        Platform("app-service", "app_service", "webapp-mi", ("uami-chat",)),
+        Platform("vm", "vm", "vm-mi"),
+        Platform("vm-user-assigned", "vm", None, ("uami-chat", "uami-batch")),
+        Platform("vm-no-identity", "vm"),
+        Platform("cloud-shell", "cloud_shell", "alice"),
+    ):
+        world.add_platform(platform)
 
     myres = world.add_resource(Resource("myres", projects={"myproject"}))
     for deployment in (
@@ -440,4 +382,6 @@ def default_world() -> World:
     world.assign("carol", ROLE_OWNER, "myres")
     world.assign("app", ROLE_COGNITIVE_SERVICES_USER, "myres")
     world.assign("eve", ROLE_COGNITIVE_SERVICES_USER, "myres")
+    for identity in ("workload", "webapp-mi", "vm-mi", "uami-chat"):
+        world.assign(identity, ROLE_COGNITIVE_SERVICES_USER, "myres")
     return world

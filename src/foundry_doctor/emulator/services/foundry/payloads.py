@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from foundry_doctor.emulator.world import Deployment
+from foundry_doctor.emulator.services.foundry.world import Deployment
 
 __all__ = [
     "EMBEDDING_DIMENSIONS",
@@ -29,6 +29,7 @@ __all__ = [
     "model_entry",
     "model_info",
     "model_list",
+    "project_deployment",
     "response_object",
     "text_completion",
 ]

@@ -1,15 +1,18 @@
-"""The HTTPS proxy on 127.0.0.1 that carries the SDKs' traffic to the emulated service.
+"""The listener on 127.0.0.1 that carries the clients' traffic to the emulated services.
 
-Clients reach it through ``HTTPS_PROXY``: they send ``CONNECT myres.openai.azure.com:443``,
-the proxy answers ``200`` for host names the world serves (``502`` for any other: it never
-connects anywhere), then speaks TLS with a certificate for that host from the local CA, and
-serves HTTP/1.1 inside the tunnel: keep-alive, several requests per connection,
+HTTPS: clients reach it through ``HTTPS_PROXY``. They send ``CONNECT myres.openai.azure.com:443``;
+the proxy answers ``200`` for host names some service answers for (``502`` for any other: it
+never connects anywhere), then speaks TLS with a certificate for that host from the local CA,
+and serves HTTP/1.1 inside the tunnel: keep-alive, several requests per connection,
 ``Content-Length`` bodies and chunked server-sent events flushed event by event.
 
-Every reply carries ``apim-request-id`` and ``x-request-id`` (fresh UUIDs), ``x-ms-region``,
-``Content-Type`` and ``Date``; never ``x-should-retry`` or ``WWW-Authenticate``.
+Plain HTTP: a request sent to the listener itself (``GET /platforms/vm/metadata/...``, what the
+managed-identity variables point at) goes to the local services, picked by path. A plain
+request for another host (absolute form, as to a forward proxy) is refused with ``502``.
 
-An injected fault (:mod:`foundry_doctor.emulator.faults`) that matches a reply changes how it
+Every reply carries ``Content-Type`` and ``Date``; the service adds its own headers.
+
+An injected fault (:mod:`foundry_doctor.emulator.wire.faults`) that matches a reply changes how it
 goes out: held back, cut off, mislabelled, or with the connection closed mid-body.
 """
 
@@ -24,19 +27,16 @@ import ssl
 import struct
 import threading
 import time
-import uuid
-from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
-from foundry_doctor.emulator.certificates import CertificateAuthority
-from foundry_doctor.emulator.faults import Fault, FaultSet, WirePlan, requested_model
-from foundry_doctor.emulator.recording import RecordedRequest, RequestLog
-from foundry_doctor.emulator.responses import Reply, request_too_large_body
-from foundry_doctor.emulator.service import Handled, IncomingRequest, Service
-from foundry_doctor.emulator.world import World, region_display_name
+from foundry_doctor.emulator.services.router import Router
+from foundry_doctor.emulator.wire.certificates import CertificateAuthority
+from foundry_doctor.emulator.wire.faults import Fault, FaultSet, WirePlan, requested_model
+from foundry_doctor.emulator.wire.messages import Handled, IncomingRequest, Reply, compact_json
+from foundry_doctor.emulator.wire.recording import RecordedRequest, RequestLog
 
 __all__ = ["MAX_BODY", "ProxyServer"]
 
@@ -46,6 +46,18 @@ logger = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
 #: Idle keep-alive connections are closed after this many seconds.
 IDLE_TIMEOUT = 300.0
+
+
+def request_too_large_body(limit: int) -> str:
+    """413: the request body is larger than the emulator reads (the emulator's own wording)."""
+    return compact_json(
+        {
+            "error": {
+                "code": "RequestTooLarge",
+                "message": f"The request body is larger than {limit} bytes.",
+            }
+        }
+    )
 
 
 def _phrase(status: int) -> str:
@@ -106,7 +118,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         host, _, port = self.path.rpartition(":")
         host = host.strip("[]").lower()
-        if port != "443" or not self.server.serves(host):
+        if port != "443" or not self.server.router.serves(host):
             logger.debug("refusing CONNECT %s", self.path)
             self._refuse(HTTPStatus.BAD_GATEWAY)
             return
@@ -143,44 +155,51 @@ class _Handler(BaseHTTPRequestHandler):
     # --- requests inside the tunnel -----------------------------------------------------------
 
     def _handle(self) -> None:
-        if self.tunnel_host is None:  # a plain request to the proxy itself
+        tunnelled = self.tunnel_host is not None
+        if not tunnelled and not self.path.startswith("/"):  # absolute form: a forward proxy
             self._refuse(HTTPStatus.BAD_GATEWAY)
             return
+        host = self.tunnel_host or (self.headers.get("Host") or "").strip().lower()
         split = urlsplit(self.path)
+        path = split.path or "/"
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         headers = tuple((name, value) for name, value in self.headers.items())
         body = self._read_body()
         if body is None:
-            reply = Reply.error(413, request_too_large_body(MAX_BODY), outcome="body-too-large")
+            reply = Reply(
+                status=413,
+                body=request_too_large_body(MAX_BODY).encode("utf-8"),
+                error_code="RequestTooLarge",
+                outcome="body-too-large",
+            )
             self.close_connection = True
-            handled = Handled(reply=reply, route=None, model=None, bearer=None)
+            handled = Handled(reply=reply)
         else:
             request = IncomingRequest(
-                host=self.tunnel_host,
-                method=self.command,
-                path=split.path or "/",
-                query=query,
-                headers=headers,
-                body=body,
+                host=host, method=self.command, path=path, query=query, headers=headers, body=body
             )
-            handled = self.server.service.handle(request)
+            router = self.server.router
+            handled = (
+                router.handle_tunnelled(request) if tunnelled else router.handle_local(request)
+            )
         fault: Fault | None = None
         if self.server.faults:
             fault = self.server.faults.select(
-                host=self.tunnel_host,
+                host=host,
                 method=self.command,
-                path=split.path or "/",
+                path=path,
                 status=handled.reply.status,
-                model=handled.model or requested_model(split.path, headers, body),
+                model=handled.model or requested_model(path, headers, body),
             )
         # logged before the reply goes out, so the log is complete when the client has it
         self.server.log.add(
             RecordedRequest.build(
-                host=self.tunnel_host,
+                host=host,
                 method=self.command,
-                path=split.path or "/",
+                path=path,
                 query=query,
                 headers=headers,
+                service=handled.service,
                 bearer=handled.bearer,
                 model=handled.model,
                 route=handled.route,
@@ -190,7 +209,7 @@ class _Handler(BaseHTTPRequestHandler):
                 fault=fault.kind if fault is not None else None,
             )
         )
-        self._reply(handled.reply, fault)
+        self._reply(handled.reply, fault, host)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
@@ -236,21 +255,16 @@ class _Handler(BaseHTTPRequestHandler):
             parts.append(self.rfile.read(size))
             self.rfile.readline(1024)
 
-    def _reply(self, reply: Reply, fault: Fault | None = None) -> None:
-        assert self.tunnel_host is not None
+    def _reply(self, reply: Reply, fault: Fault | None, host: str) -> None:
         plan: WirePlan | None = None
         if fault is not None:
             delay = fault.delay_before_headers()
             if delay > 0:
                 time.sleep(delay)
             plan = fault.wire(reply)
-        region = self.server.region_of(self.tunnel_host)
         self.send_response_only(reply.status, _phrase(reply.status))
         self.send_header("Date", email.utils.formatdate(usegmt=True))
         self.send_header("Content-Type", reply.content_type if plan is None else plan.content_type)
-        self.send_header("apim-request-id", str(uuid.uuid4()))
-        self.send_header("x-request-id", str(uuid.uuid4()))
-        self.send_header("x-ms-region", region)
         for name, value in reply.headers:
             self.send_header(name, value)
         if plan is not None:
@@ -274,7 +288,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
         logger.debug(
             "%s %s %s -> %s (%s%s)",
-            self.tunnel_host,
+            host,
             self.command,
             urlsplit(self.path).path,
             reply.status,
@@ -314,14 +328,12 @@ class ProxyServer(ThreadingHTTPServer):
         self,
         port: int,
         *,
-        world: Callable[[], World],
-        service: Service,
+        router: Router,
         authority: CertificateAuthority,
         log: RequestLog,
         faults: FaultSet | None = None,
     ) -> None:
-        self.world = world
-        self.service = service
+        self.router = router
         self.authority = authority
         self.log = log
         self.faults = faults if faults is not None else FaultSet()
@@ -331,16 +343,6 @@ class ProxyServer(ThreadingHTTPServer):
 
     def __repr__(self) -> str:
         return f"ProxyServer(port={self.server_address[1]!r})"
-
-    def serves(self, host: str) -> bool:
-        return self.world().match_host(host) is not None
-
-    def region_of(self, host: str) -> str:
-        match = self.world().match_host(host)
-        if match is None:
-            return ""
-        region = match.resource.region if match.resource is not None else match.region
-        return region_display_name(region or "")
 
     def track(self, connection: socket.socket) -> None:
         with self._connections_lock:

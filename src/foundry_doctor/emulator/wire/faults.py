@@ -42,7 +42,7 @@ from types import TracebackType
 from typing import ClassVar, Literal
 from urllib.parse import unquote
 
-from foundry_doctor.emulator.responses import Reply
+from foundry_doctor.emulator.wire.messages import Reply
 
 __all__ = [
     "BINARY_BODY",

@@ -29,10 +29,23 @@ SECRET_HEADERS = frozenset(
         "x-api-key",
         "proxy-authorization",
         "cookie",
+        "x-identity-header",
+        "secret",
     }
 )
 #: query parameters whose values are never stored
-SECRET_QUERY = frozenset({"api-key", "subscription-key", "key", "code", "sig", "token"})
+SECRET_QUERY = frozenset(
+    {
+        "api-key",
+        "subscription-key",
+        "key",
+        "code",
+        "sig",
+        "token",
+        "client_secret",
+        "client_assertion",
+    }
+)
 
 _AUTH_HEADERS = ("api-key", "authorization")
 _MAX_VALUE = 1024
@@ -59,12 +72,17 @@ def redact_query(query: Mapping[str, str]) -> dict[str, str]:
 class RecordedRequest:
     """One request the emulator answered.
 
-    ``route`` is the endpoint family the path belongs to (``"deployments"``, ``"v1"``,
-    ``"models"``, ``"project"``) or ``None``; ``outcome`` is the emulator's decision as a slug
-    (``"ok"``, ``"invalid-key"``, ``"token-wrong-audience"``, ``"permission-denied"``, ...).
+    ``service`` is the emulated service that answered (``"foundry"``, ``"entra"``,
+    ``"managed-identity"``) or ``None`` (refused by the listener itself). ``route`` is what the
+    service calls the part it served: for Foundry the endpoint family the path belongs to
+    (``"deployments"``, ``"v1"``, ``"models"``, ``"project"``), for Entra ID ``"token"``,
+    ``"discovery"`` or ``"instance-discovery"``, for managed identity the platform's kind
+    (``"vm"``, ``"app_service"``, ``"cloud_shell"``), else ``None``; ``outcome`` is the
+    emulator's decision as a slug (``"ok"``, ``"invalid-key"``, ``"token-wrong-audience"``,
+    ``"permission-denied"``, ...).
     ``fault`` names the injected fault that changed how the reply went out
     (``"drop-connection"``, ``"truncated-body"``, ``"mislabelled-body"``, ``"slow-reply"``; see
-    :mod:`foundry_doctor.emulator.faults`), ``None`` for a normal reply.
+    :mod:`foundry_doctor.emulator.wire.faults`), ``None`` for a normal reply.
     """
 
     host: str
@@ -80,6 +98,7 @@ class RecordedRequest:
     error_code: str | None = None
     outcome: str = ""
     fault: str | None = None
+    service: str | None = None
 
     @classmethod
     def build(
@@ -97,6 +116,7 @@ class RecordedRequest:
         error_code: str | None,
         outcome: str,
         fault: str | None = None,
+        service: str | None = None,
     ) -> RecordedRequest:
         """A record with the secrets already removed."""
         items = list(headers)
@@ -119,6 +139,7 @@ class RecordedRequest:
             error_code=error_code,
             outcome=outcome,
             fault=fault,
+            service=service,
         )
 
 

@@ -1,5 +1,6 @@
-"""Preset scenarios: one record per known failure (and per kind of success) against the
-default world, with what the service answers and which diagnosis rule should name it.
+"""The scenario catalogue: one record per known data-plane failure (and per kind of success)
+against the emulator's default world, with what the service answers and which diagnosis rule
+should name it. Test data, so it lives with the tests (the emulator knows nothing of rules).
 
 Records are data only: which clients a scenario applies to, how that client is configured
 (endpoint, credential, api-version), what it calls, the world changes it needs, and the
@@ -18,7 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from foundry_doctor.emulator import responses as _bodies
+from foundry_doctor.emulator.services.foundry import errors as _bodies
+from foundry_doctor.emulator.services.foundry.spec import ROUTES
 from foundry_doctor.rules.catalogue import SLUGS
 
 __all__ = [
@@ -137,9 +139,9 @@ def _message(body: str) -> str:
 
 
 _INVALID_KEY_MESSAGE = _message(_bodies.INVALID_KEY_BODY)
-_TOKEN_AOAI = _message(_bodies.token_rejected_body(_bodies.AUDIENCE_TEXT_COGNITIVE_SERVICES))
-_TOKEN_MODELS = _message(_bodies.token_rejected_body(_bodies.AUDIENCE_TEXT_MODELS))
-_TOKEN_PROJECTS = _message(_bodies.token_rejected_body(_bodies.AUDIENCE_TEXT_PROJECTS))
+_TOKEN_AOAI = _message(_bodies.token_rejected_body(ROUTES["deployments"].audience_text))
+_TOKEN_MODELS = _message(_bodies.token_rejected_body(ROUTES["models"].audience_text))
+_TOKEN_PROJECTS = _message(_bodies.token_rejected_body(ROUTES["project"].audience_text))
 _PERMISSION_DENIED = _message(_bodies.PERMISSION_DENIED_BODY)
 _RESOURCE_NOT_FOUND = _message(_bodies.RESOURCE_NOT_FOUND_BODY)
 _DEPLOYMENT_NOT_FOUND = _message(_bodies.DEPLOYMENT_NOT_FOUND_BODY)
@@ -318,11 +320,11 @@ _FAILURES: tuple[Scenario, ...] = (
         "PermissionDenied",
         "missing-data-plane-role",
         _message(
-            _bodies.project_permission_denied_body(
+            _bodies.ProjectPermissionDenied(
                 "bbbbbbbb-0000-0000-0000-000000000002",
                 "Microsoft.CognitiveServices/accounts/AIServices/agents/write",
                 "POST /api/projects/{projectName}/openai/*",
-            )
+            ).body()
         ),
     ),
     # --- credential in the wrong header -------------------------------------------------------
