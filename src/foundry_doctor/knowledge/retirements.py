@@ -46,6 +46,15 @@ class SurfaceRetirement(NamedTuple):
         parts = [f"{day} ({label})" for day, label in self.dates]
         return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
+    def when(self) -> str:
+        """When it was retired, in words: ``on 2026-08-26``, or ``in 2026 (... and ...)`` where
+        several dates were published."""
+        if len(self.dates) == 1:
+            return f"on {self.dates[0][0]}"
+        years = {day[:4] for day, _ in self.dates}
+        prefix = f"in {years.pop()} " if len(years) == 1 else ""
+        return f"{prefix}({self.dates_text()})"
+
 
 def _epoch(day: str) -> float:
     moment = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.timezone.utc)
@@ -213,28 +222,26 @@ MODEL_RETIREMENTS: tuple[ModelRetirement, ...] = (
 )
 
 
-def retired_model(name: str | None, *, now: float) -> tuple[ModelRetirement, bool] | None:
+def retired_model(name: str | None, *, now: float) -> tuple[ModelRetirement, str | None] | None:
     """The retirement a deployment or model ``name`` points at, as of ``now`` (epoch
-    seconds), with whether the name states the version itself. ``None`` when the name matches
-    no retired model, or only a scheduled retirement the name does not pin to a version."""
+    seconds), with the version the name itself states (``None`` when it states none).
+    ``None`` when the name matches no retired model, or only a scheduled retirement the name
+    does not pin to a version."""
     if not name:
         return None
     parts = words(name[:128])
-    best: tuple[ModelRetirement, bool] | None = None
+    best: tuple[ModelRetirement, str | None] | None = None
     for item in MODEL_RETIREMENTS:
         head = item.name
         if parts[: len(head)] != head or item.retired_at() > now:
             continue
         rest = parts[len(head) :]
-        pinned = bool(rest) and any(_version_words(version) == rest for version in item.versions)
-        if rest and not pinned:
+        pinned = next((version for version in item.versions if words(version) == rest), None)
+        if rest and pinned is None:
             continue  # another model whose name starts the same way (gpt-4 / gpt-4o)
-        if not pinned and (item.scheduled or not item.every_version):
+        if pinned is None and (item.scheduled or not item.every_version):
             continue
         if best is None or len(head) > len(best[0].name):
             best = (item, pinned)
     return best
 
-
-def _version_words(version: str) -> tuple[str, ...]:
-    return words(version)

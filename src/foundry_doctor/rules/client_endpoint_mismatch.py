@@ -171,9 +171,9 @@ def _migration_line(ctx: RuleContext) -> str:
     retired = retirement("models-api")
     v1 = expected_endpoint(client_spec("openai.OpenAI"), ctx.resource, ctx.cloud)
     return (
-        f"the Model Inference API and azure-ai-inference were retired in 2026 "
-        f"({retirement('azure-ai-inference').dates_text()}; /models on {retired.effective}): "
-        f'OpenAI(base_url="{v1}", api_key=...) with model="<deployment name>" instead'
+        f"azure-ai-inference was retired {retirement('azure-ai-inference').when()} and the "
+        f"/models API {retired.when()}: use OpenAI(base_url=\"{v1}\", api_key=...) with "
+        'model="<deployment name>" instead'
     )
 
 

@@ -85,7 +85,7 @@ class RuleContext:
         facts: Facts,
         *,
         include_personal: bool = False,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.facts = facts
         self.include_personal = include_personal
@@ -110,7 +110,7 @@ class RuleContext:
         if isinstance(now, (int, float)) and not isinstance(now, bool) and math.isfinite(now):
             self.now, self.now_observed = float(now), True
         else:
-            self.now, self.now_observed = clock(), False
+            self.now, self.now_observed = (clock or time.time)(), False
         self.body_audiences = expected_audiences_in(self.body.message)
         self.status: int | None = self._status()
         self._message_evidence: Evidence | bool | None = False  # False: not computed yet

@@ -9,15 +9,9 @@ from foundry_doctor.knowledge.routes import Surface, surface
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.fixes import client_line, scope_of
+from foundry_doctor.rules.fixes import client_line, header_label, scope_of
 from foundry_doctor.rules.meaning import Meaning
 
-_HEADER_TEXT = {
-    "api-key": "'api-key: <key>'",
-    "x-api-key": "'x-api-key: <key>'",
-    "authorization": "'Authorization: Bearer <key>'",
-    "ocp-apim-subscription-key": "'Ocp-Apim-Subscription-Key: <key>'",
-}
 
 
 def _route(ctx: RuleContext) -> Surface | None:
@@ -121,7 +115,7 @@ def _key_as_bearer(ctx: RuleContext) -> Finding | None:
         explanation = (
             "The API key went out as 'Authorization: Bearer <key>' and no key header was "
             "sent. This route reads keys only from "
-            + " or ".join(_HEADER_TEXT.get(h, h) for h in _key_headers_read(ctx, route) or ("api-key",))
+            + " or ".join(header_label(h) for h in _key_headers_read(ctx, route) or ("api-key",))
             + "; whatever arrives as a bearer token is validated as an Entra ID token, so the "
             "key fails as an invalid token."
         )
@@ -176,8 +170,8 @@ def _key_in_unread_header(ctx: RuleContext) -> Finding | None:
     # on a route the host does not serve at all, the route is the cause and the header next
     elsewhere = ctx.match is not None and ctx.match.has("other-host-route")
     where = route.what if route is not None else (ctx.site.host_family.what if ctx.site else "")
-    wanted = " or ".join(_HEADER_TEXT.get(header, header) for header in read)
-    got = " and ".join(_HEADER_TEXT.get(header, header) for header in sent)
+    wanted = " or ".join(header_label(header) for header in read)
+    got = " and ".join(header_label(header) for header in sent)
     return RULE.finding(
         f"The key went out as {got}, but {where} reads its key from {wanted}; a key in any "
         "other header is not seen, so the service answers as if the key were wrong or missing.",
@@ -204,7 +198,7 @@ def _unread_fix(read: tuple[str, ...]) -> str:
             "send the key as 'Authorization: Bearer <key>' (OpenAI(base_url=<endpoint>, "
             "api_key='<key>') does)"
         )
-    return f"send the key in the {_HEADER_TEXT.get(header, header)} header"
+    return f"send the key in the {header_label(header)} header"
 
 
 def detect(ctx: RuleContext) -> Finding | None:

@@ -22,6 +22,7 @@ from foundry_doctor.rules.context import RuleContext
 
 __all__ = [
     "DEFAULT_API_VERSION",
+    "header_label",
     "client_endpoint",
     "client_line",
     "intended_url",
@@ -37,6 +38,18 @@ __all__ = [
 DEFAULT_API_VERSION = api_versions.LATEST_DATED_STABLE
 
 Auth = Literal["token", "key"]
+
+_HEADER_LABELS = {
+    "api-key": "'api-key: <key>'",
+    "x-api-key": "'x-api-key: <key>'",
+    "authorization": "'Authorization: Bearer <key>'",
+    "ocp-apim-subscription-key": "'Ocp-Apim-Subscription-Key: <key>'",
+}
+
+
+def header_label(name: str) -> str:
+    """A key header as it goes out on the wire, ``'api-key: <key>'``."""
+    return _HEADER_LABELS.get(name, f"'{name}'")
 
 
 def scope_of(audience: str) -> str:
@@ -66,22 +79,21 @@ def recommended_audience(ctx: RuleContext) -> str:
 
 
 def scope_statement(ctx: RuleContext) -> str:
-    """What is true of scopes for this endpoint, in one sentence."""
+    """What is true of scopes for this endpoint beyond the list of audiences, in one sentence:
+    which one Microsoft recommends where both are taken, or that only ai.azure.com is."""
     accepted = ctx.accepted_audiences()
-    if not accepted:
-        return ""
     if accepted == (AI_AUDIENCE,):
-        return "This endpoint accepts only tokens for https://ai.azure.com."
-    names = " and ".join(accepted)
-    text = f"This endpoint accepts tokens for {names}."
-    if AI_AUDIENCE in accepted and recommended_audience(ctx) == AI_AUDIENCE:
-        text += " Microsoft now recommends https://ai.azure.com/.default."
-    elif AI_AUDIENCE in accepted:
-        text += (
-            " https://ai.azure.com/.default is what Microsoft now recommends for Foundry "
-            "resources; the Cognitive Services scope works on every resource."
+        return "Project, agent and application endpoints take only https://ai.azure.com tokens."
+    if AI_AUDIENCE not in accepted or len(accepted) < 2:
+        return ""
+    if recommended_audience(ctx) == AI_AUDIENCE:
+        return (
+            "Both work here; https://ai.azure.com/.default is the scope Microsoft now recommends."
         )
-    return text
+    return (
+        "https://ai.azure.com/.default is the scope Microsoft now recommends for Foundry "
+        "resources; the Cognitive Services scope works on every resource."
+    )
 
 
 def client_endpoint(ctx: RuleContext, spec: ClientSpec | None = None) -> str:
@@ -193,7 +205,7 @@ def _principal_type(ctx: RuleContext) -> str:
         return "ServicePrincipal"
     if claims is not None and claims.scp:
         return "User"
-    return "<User, or ServicePrincipal for an app or a managed identity>"
+    return "<User|ServicePrincipal>"
 
 
 def _account_scope(ctx: RuleContext) -> str:

@@ -7,6 +7,7 @@ from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
+from foundry_doctor.rules.fixes import header_label
 from foundry_doctor.rules.meaning import Meaning
 
 
@@ -31,8 +32,9 @@ def _finding(ctx: RuleContext, tier: Tier) -> Finding:
     )
     if sent:
         explanation += (
-            " The key went out as " + ", ".join(sent) + ", which this gateway does not read as "
-            "its subscription key."
+            " The key went out as "
+            + " and ".join(header_label(name) for name in sent)
+            + ", which this gateway does not read as its subscription key."
         )
     explanation += (
         " The gateway's subscription key is not the Azure OpenAI / Foundry resource's key."

@@ -32,8 +32,7 @@ def detect(ctx: RuleContext) -> Finding | None:
         return None  # a path or version problem explains a generic 404 better
     if not ctx.on("dated-deployment", "v1", "dated-resource"):
         return None
-    retirement, pinned = found
-    tier = Tier.POSSIBLE if retirement.scheduled else Tier.LIKELY
+    tier = Tier.POSSIBLE if found[0].scheduled else Tier.LIKELY
     return _finding(ctx, name, found, tier)
 
 
@@ -46,18 +45,22 @@ def _kind_mismatch(text: str, name: str | None) -> bool:
 
 
 def _finding(
-    ctx: RuleContext, name: str | None, found: tuple[ModelRetirement, bool] | None, tier: Tier
+    ctx: RuleContext,
+    name: str | None,
+    found: tuple[ModelRetirement, str | None] | None,
+    tier: Tier,
 ) -> Finding:
     deployment = ctx.deployment or name or "<deployment>"
     resource = ctx.resource or "<resource>"
     if found is not None:
         retirement, pinned = found
-        versions = f" {', '.join(retirement.versions)}" if retirement.versions else ""
+        versions = ", ".join(retirement.versions)
         when = "is scheduled to retire" if retirement.scheduled else "was retired"
         explanation = (
-            f"The deployment '{deployment}' runs {retirement.model}{versions if pinned else ''}, "
-            f"which {when} on {retirement.retired}"
-            + ("" if pinned or not retirement.versions else f" (versions{versions})")
+            f"The deployment '{deployment}' runs {retirement.model}"
+            + (f" {pinned}" if pinned else "")
+            + f", which {when} on {retirement.retired}"
+            + ("" if pinned or not versions else f" (versions {versions})")
             + ". Deployments of a retired model answer every call with an error - often a bare "
             "404, as if the path did not exist. Redeploy with a current model "
             f"({retirement.replacement})."

@@ -68,11 +68,10 @@ def _finding(
 ) -> Finding:
     names = " and ".join(item.what for item in gone)
     if retired:
-        dates = "; ".join(f"{item.what.split(' (')[0]}: {item.dates_text()}" for item in gone)
+        told = " and ".join(f"{item.what}, retired {item.when()}" for item in gone)
         explanation = (
-            f"This call used {names}, which Microsoft retired ({dates}). Retired surfaces stop "
-            "answering (or answer 404) and get no fixes; move to "
-            f"{gone[0].replacement}."
+            f"This call used {told}. Retired surfaces stop answering (or answer 404) and get "
+            f"no fixes; move to {gone[0].replacement}."
         )
     else:
         explanation = (

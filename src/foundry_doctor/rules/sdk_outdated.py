@@ -105,8 +105,8 @@ def _upgrade(issue: SdkIssue) -> str:
     if issue.retired:
         gone = retirement(issue.retired)
         line += (
-            f" - a stopgap: {issue.package} was retired in 2026 ({gone.dates_text()}); the "
-            f"lasting fix is {gone.replacement}"
+            f" - a stopgap: {issue.package} was retired {gone.when()}; the lasting fix is "
+            f"{gone.replacement}"
         )
     return line
 

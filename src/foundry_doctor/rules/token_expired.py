@@ -63,8 +63,14 @@ def detect(ctx: RuleContext) -> Finding | None:
         tier=tier,
         evidence=evidence,
         fix=(
-            "give the client a token provider, so that it fetches a fresh token before the old "
-            "one expires, instead of a token fetched once: " + client_line(ctx, auth="token"),
+            (
+                "give the client a token provider, so that it fetches a fresh token before the "
+                "old one expires, instead of a token fetched once: "
+                if ctx.spec.endpoint_argument
+                else "get a fresh token for each call (or let a token provider do it) instead of "
+                "reusing one fetched once: "
+            )
+            + client_line(ctx, auth="token"),
             "if the credential is the Azure CLI or azd, sign in again (az login / azd auth login)",
         ),
         missing_facts=missing,

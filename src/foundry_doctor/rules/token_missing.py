@@ -32,7 +32,9 @@ def detect(ctx: RuleContext) -> Finding | None:
             "one."
         )
     fix: list[str]
-    if ctx.host_kind == "azure":
+    if ctx.on_project:
+        fix = ["project endpoints take Entra ID tokens only: " + client_line(ctx, auth="token")]
+    elif ctx.host_kind == "azure":
         fix = [
             "for Entra ID: " + client_line(ctx, auth="token"),
             "for a key: " + client_line(ctx, auth="key") + " (the key is on the resource's "

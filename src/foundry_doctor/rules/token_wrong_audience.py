@@ -19,11 +19,6 @@ _WHY = {
     "https://management.azure.com": (
         "That is Azure Resource Manager (the control plane); its tokens do not open the data plane."
     ),
-    "https://cognitiveservices.azure.com": (
-        "That audience opens a resource's own routes; project, agent and application "
-        "endpoints take only https://ai.azure.com."
-    ),
-    "https://ai.azure.com": "That is the Foundry audience.",
 }
 
 
@@ -50,10 +45,12 @@ def _finding(
         )
     if why and actual not in expected:
         explanation += " " + why
-    if ctx.site is not None and ctx.site.cloud != "public":
+    elif ctx.cloud != "public" and actual.startswith("https://cognitiveservices.azure."):
+        explanation += " That is the Cognitive Services audience of another cloud."
+    if ctx.cloud != "public":
         explanation += (
-            f" The resource lives in a sovereign cloud ({ctx.site.cloud}), which has audiences "
-            "of its own."
+            f" The resource lives in a sovereign cloud ({ctx.cloud}), which has audiences of its "
+            "own."
         )
     statement = scope_statement(ctx)
     if statement:

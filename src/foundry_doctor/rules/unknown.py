@@ -115,6 +115,12 @@ def explain(ctx: RuleContext) -> Finding:
             " The message comes from a gateway that wants its own subscription key; ask its "
             "owners which header it expects."
         )
+    service_side = ctx.says(Meaning.BACKEND_AUTH_FAILED, Meaning.RESOURCE_BLOCKED)
+    if service_side:
+        fix = (
+            "retry later; the caller's credential and endpoint are not what failed",
+            "open a support request for the resource if it persists (quote the request id)",
+        )
     if ctx.says(Meaning.BACKEND_AUTH_FAILED):
         explanation += (
             " The service says it could not authenticate to its own backend: that happens "
