@@ -71,12 +71,12 @@ def _facts(value: object) -> Facts:
 
 
 def run_rules(
-    context: RuleContext, rules: Iterable[Rule] = _RULES, *, static: bool = False
+    context: RuleContext, rules: Iterable[Rule] | None = None, *, static: bool = False
 ) -> list[Finding]:
-    """Every finding the rules make of ``context`` (their ``static`` detectors when
-    ``static``); a rule that raises is skipped and logged."""
+    """Every finding the rules (all but the fallback, by default) make of ``context`` (their
+    ``static`` detectors when ``static``); a rule that raises is skipped and logged."""
     findings: list[Finding] = []
-    for rule in rules:
+    for rule in _RULES if rules is None else rules:
         detector = rule.static if static else rule.detect
         if detector is None or (not static and not rule.applies(context)):
             continue

@@ -229,8 +229,14 @@ def _collapse_doubles(
 
 
 def _surfaces_for(family: HostFamily) -> tuple[Surface, ...]:
-    if family.name in _GATEWAY_FAMILIES or family.resource_host:
+    """The surfaces a path on this host may be matched against: a gateway fronts any of them;
+    a resource's host serves its own (a route of another kind of host, such as OpenAI's
+    '/v1', is a missing segment there); other hosts are judged against all, to tell that they
+    do not serve a route."""
+    if family.name in _GATEWAY_FAMILIES:
         return tuple(item for item in SURFACES if item.prefix)
+    if family.resource_host:
+        return tuple(item for item in SURFACES if item.prefix and family.name in item.families)
     own = tuple(item for item in SURFACES if family.name in item.families)
     others = tuple(item for item in SURFACES if item.prefix and item not in own)
     return own + others
@@ -317,6 +323,13 @@ def _operation(
             return found, found.operation(tail), tail
         v1 = surface("v1")
         return v1, v1.operation(tail), tail
+    if found.name == "dated-resource" and rest in _DEPLOYMENT_OPERATIONS:
+        differences.append(
+            Difference(
+                "missing-deployment", f"no '/deployments/<name>' before '/{rest}'"
+            )
+        )
+        return surface("dated-deployment"), surface("dated-deployment").operation(rest), rest
     elsewhere = _elsewhere(found, rest)
     if elsewhere is not None:
         other, other_operation = elsewhere
@@ -330,13 +343,6 @@ def _operation(
         if found.name == "dated-deployment" and "deployment" in values:
             values["model"] = values.pop("deployment")
         return other, other_operation, rest
-    if found.name == "dated-resource" and rest in _DEPLOYMENT_OPERATIONS:
-        differences.append(
-            Difference(
-                "missing-deployment", f"no '/deployments/<name>' before '/{rest}'"
-            )
-        )
-        return surface("dated-deployment"), surface("dated-deployment").operation(rest), rest
     nearest = _nearest_operation(found, rest)
     detail = f"'/{rest}' is not an operation of '{found.template or '/'}'"
     if nearest is not None:
@@ -371,7 +377,6 @@ def _bare_deployment(
 def _elsewhere(found: Surface, rest: str) -> tuple[Surface, Operation] | None:
     related = {
         "dated-deployment": ("dated-resource",),
-        "dated-resource": ("dated-deployment",),
         "v1": (),
         "models-api": (),
     }.get(found.name, ())

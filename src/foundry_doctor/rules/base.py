@@ -118,6 +118,8 @@ class Rule:
         failures."""
         if ctx.credential_failure is not None:
             return self.claims.before_request
+        if not ctx.reached_service:
+            return False  # no status and no body: no answer to judge
         return self.claims.status_fits(ctx.status)
 
     def check(self, facts: Facts, *, include_personal: bool = False) -> Finding | None:

@@ -230,7 +230,7 @@ _SOURCES: tuple[tuple[Meaning, tuple[str, ...], str], ...] = (
     (
         Meaning.MODEL_RETIRED,
         ("deprecated", "retired", "no longer"),
-        r"model[^.]{0,80}\b(?:is|has been) (?:deprecated|retired)"
+        r"\bmodel(?! inference)[^.]{0,80}\b(?:is|has been) (?:deprecated|retired)"
         r"|(?:deprecated|retired) (?:and )?no longer available"
         r"|retired model version",
     ),
