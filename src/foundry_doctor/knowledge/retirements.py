@@ -47,13 +47,19 @@ class SurfaceRetirement(NamedTuple):
         return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
     def when(self) -> str:
-        """When it was retired, in words: ``on 2026-08-26``, or ``in 2026 (... and ...)`` where
-        several dates were published."""
+        """When it was retired, in words: ``on 2026-08-26``; ``in 2026 (two dates are
+        published: ...)`` where sources disagree; ``on <date> (... on <date>)`` where an
+        earlier step (a deprecation) came first."""
         if len(self.dates) == 1:
             return f"on {self.dates[0][0]}"
-        years = {day[:4] for day, _ in self.dates}
-        prefix = f"in {years.pop()} " if len(years) == 1 else ""
-        return f"{prefix}({self.dates_text()})"
+        if all(label.startswith("per ") for _, label in self.dates):
+            years = sorted({day[:4] for day, _ in self.dates})
+            told = " and ".join(f"{day} {label}" for day, label in self.dates)
+            return f"in {'/'.join(years)} (two dates are published: {told})"
+        earlier = "; ".join(
+            f"{label} on {day}" for day, label in self.dates if day != self.effective
+        )
+        return f"on {self.effective} ({earlier})"
 
 
 def _epoch(day: str) -> float:
@@ -75,7 +81,7 @@ SURFACE_RETIREMENTS: tuple[SurfaceRetirement, ...] = (
         "azure-ai-inference",
         "the azure-ai-inference SDK",
         (
-            ("2026-05-30", "per 'Migrate from the Foundry (classic) portal'"),
+            ("2026-05-30", "per the guide to migrate from the Foundry classic portal"),
             ("2026-08-26", "per the Foundry endpoints pages"),
         ),
         "2026-08-26",
@@ -93,7 +99,7 @@ SURFACE_RETIREMENTS: tuple[SurfaceRetirement, ...] = (
     SurfaceRetirement(
         "github-models",
         "GitHub Models' Azure endpoint (https://models.inference.ai.azure.com)",
-        (("2025-07-17", "endpoint deprecated"), ("2026-07-30", "GitHub Models retired")),
+        (("2025-07-17", "its Azure endpoint deprecated"), ("2026-07-30", "retired")),
         "2026-07-30",
         "Microsoft Foundry Models (a Foundry resource's /openai/v1 endpoint)",
         (s.GITHUB_MODELS_RETIREMENT,),

@@ -152,7 +152,11 @@ def _key_fix(ctx: RuleContext, route: Surface | None) -> str:
             "also send it in the 'api-key' header (older releases did not: upgrade)"
         )
     if ctx.client == ctx.spec.kind and ctx.spec.key_argument and ctx.spec.kind != "http":
-        return f"pass the key as a key: {client_line(ctx, auth='key')}"
+        header = ctx.spec.key_headers[0] if ctx.spec.key_headers else "api-key"
+        return (
+            f"pass the key as a key: {client_line(ctx, auth='key')} (it goes out as "
+            f"{header_label(header)})"
+        )
     return "send the key in an 'api-key: <key>' header, not in 'Authorization: Bearer'"
 
 

@@ -66,11 +66,14 @@ def recommended_audience(ctx: RuleContext) -> str:
     """The audience to ask for on this endpoint: ``https://ai.azure.com`` where it is accepted
     and the resource is known to be a Foundry one (a ``services.ai.azure.com`` host, a project
     route, or the service's own answer listing it); otherwise the Cognitive Services audience
-    of the resource's cloud, which every account route takes."""
+    of the resource's cloud, which every account route takes (and which Microsoft still names
+    for the retired ``/models`` route)."""
     accepted = ctx.accepted_audiences()
     cognitive = cloud_spec(ctx.cloud).cognitive_audience
     if not accepted:
         return cognitive
+    if ctx.on("models-api") and cognitive in accepted:
+        return cognitive  # what Microsoft still tells /models callers (troubleshooting-facts.md)
     if AI_AUDIENCE in accepted and (
         len(accepted) == 1 or ctx.family == "foundry" or bool(ctx.body_audiences)
     ):
@@ -158,8 +161,8 @@ def client_line(
         version = ctx.api_version if _served_dated(ctx.api_version) else DEFAULT_API_VERSION
         arguments.append(spec.version_argument.format(version=version))
     line = f"{spec.name}({', '.join(arguments)})"
-    if spec.kind == "azure-ai-projects" and scope_of(AI_AUDIENCE) != scope:
-        line += f"  # requests {scope_of(AI_AUDIENCE)} by itself"
+    if spec.kind == "azure-ai-projects":
+        line += f"  # requests {scope_of(AI_AUDIENCE)} unless credential_scopes overrides it"
     return line
 
 
