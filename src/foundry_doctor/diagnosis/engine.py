@@ -15,7 +15,6 @@ answer, so a failure is never left unexplained.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from foundry_doctor._logging import logger_for
@@ -141,7 +140,7 @@ def arbitrate(findings: Iterable[Finding], context: RuleContext) -> list[Finding
 def _hedged(finding: Finding) -> Finding:
     """An Azure-specific finding when no host is known: one tier less sure, and said so."""
     tier = Tier(max(Tier.POSSIBLE, finding.tier - 1)) if finding.tier > Tier.NOTE else finding.tier
-    return replace(finding, tier=tier, explanation=HEDGE + finding.explanation)
+    return finding._replace(tier=tier, explanation=HEDGE + finding.explanation)
 
 
 def _diagnose(context: RuleContext) -> Diagnosis:

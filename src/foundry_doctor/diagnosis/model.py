@@ -1,11 +1,12 @@
 """What we tell the user: a :class:`Diagnosis` (the primary root cause) with its evidence,
-its fix, and secondary findings."""
+its fix, and secondary findings.
 
-from __future__ import annotations
+The types are immutable named tuples: cheap to define, which matters because a process pays
+for them on its first failure (the first diagnosis has a budget of its own).
+"""
 
 import enum
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Diagnosis", "Evidence", "Finding", "Tier"]
 
@@ -43,8 +44,7 @@ class Tier(enum.IntEnum):
 _SCORES = {Tier.NOTE: 40, Tier.POSSIBLE: 55, Tier.LIKELY: 75, Tier.STRONG: 88, Tier.CERTAIN: 95}
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """One observed value set against what was expected, e.g. a token audience against the
     audiences the endpoint accepts. ``expected`` is ``None`` for a plain observation."""
 
@@ -61,8 +61,7 @@ class Evidence:
         return {"label": self.label, "actual": self.actual, "expected": self.expected}
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One rule's conclusion about the facts: which rule, how sure, and what it found.
 
     ``tier`` says how sure it is; the engine makes the surest finding the primary diagnosis
@@ -107,8 +106,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnosis:
+class Diagnosis(NamedTuple):
     """The root cause of a failed call, as told to the user.
 
     ``rule`` is the stable slug (``"token-wrong-audience"``), ``code`` the stable rule code
@@ -132,7 +130,7 @@ class Diagnosis:
     status: int | None = None
     request_id: str | None = None
     case_id: str | None = None
-    missing_facts: tuple[str, ...] = field(default=())
+    missing_facts: tuple[str, ...] = ()
     confidence: str | None = None
 
     @property

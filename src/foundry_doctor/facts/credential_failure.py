@@ -9,8 +9,6 @@ that a diagnosis never has to invent a status for it. :func:`looks_like_credenti
 tells such a text from a service's error response.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -76,7 +74,7 @@ class CredentialFailure(NamedTuple):
         credential_class: str | None = None,
         scopes: Iterable[str] | None = None,
         token_endpoint: str | None = None,
-    ) -> CredentialFailure:
+    ) -> "CredentialFailure":
         """Read a credential's message; the text is redacted and bounded before it is kept."""
         message = redact_text(text, limit=_MAX_MESSAGE) if isinstance(text, str) else None
         lowered = message.lower() if message else ""

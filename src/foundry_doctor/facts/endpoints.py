@@ -7,8 +7,6 @@ never raises and caches its answers. Nothing secret is kept or cached: user info
 every query value but ``api-version`` is replaced before the URL is remembered.
 """
 
-from __future__ import annotations
-
 import functools
 from collections.abc import Mapping
 from typing import Literal, NamedTuple

@@ -7,13 +7,10 @@ plain text. :func:`parse_error_body` reduces any of them (or a truncated, binary
 to one :class:`ErrorBody` and never raises.
 """
 
-from __future__ import annotations
-
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 __all__ = ["PARSE_LIMIT", "BodyShape", "ErrorBody", "parse_error_body"]
 
@@ -25,13 +22,12 @@ _MAX_CODE = 128
 
 BodyShape = Literal["error-envelope", "status-message", "code-message", "json", "text", "empty"]
 
-_FIELD_CODE = re.compile(r'"code"\s*:\s*"?([^",}\s][^",}]{0,127})"?')
-_FIELD_MESSAGE = re.compile(r'"message"\s*:\s*"((?:[^"\\]|\\.){0,4096})')
-_FIELD_STATUS = re.compile(r'"statusCode"\s*:\s*(\d{3})')
+_FIELD_CODE = r'"code"\s*:\s*"?([^",}\s][^",}]{0,127})"?'
+_FIELD_MESSAGE = r'"message"\s*:\s*"((?:[^"\\]|\\.){0,4096})'
+_FIELD_STATUS = r'"statusCode"\s*:\s*(\d{3})'
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorBody:
+class ErrorBody(NamedTuple):
     """The parts of an error body a diagnosis reads.
 
     ``code`` and ``message`` come from wherever the shape keeps them; ``status`` is a status code
@@ -185,9 +181,10 @@ def _from_mapping(data: Mapping[Any, Any]) -> ErrorBody:
 def _from_fragments(text: str) -> ErrorBody:
     """A body that looks like JSON but does not parse (truncated, nested too deep): pick the
     fields out of the text."""
-    code_match = _FIELD_CODE.search(text)
-    message_match = _FIELD_MESSAGE.search(text)
-    status_match = _FIELD_STATUS.search(text)
+    # rare (a body that is not valid JSON): the patterns are compiled here, not at import
+    code_match = re.search(_FIELD_CODE, text)
+    message_match = re.search(_FIELD_MESSAGE, text)
+    status_match = re.search(_FIELD_STATUS, text)
     code = code_match.group(1).strip()[:_MAX_CODE] if code_match else None
     message = _unescape(message_match.group(1)) if message_match else None
     status = int(status_match.group(1)) if status_match else None

@@ -6,11 +6,9 @@ enter a ``Facts`` value: of the credential headers only their *kind* is kept (a 
 string such as a key, or nothing) together with the JWT's decoded claims.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
 from foundry_doctor.facts.credential_failure import CredentialFailure
 from foundry_doctor.facts.tokens import TokenClaims, decode_claims, looks_like_jwt
@@ -49,8 +47,7 @@ BearerKind = Literal["jwt", "opaque"]
 CredentialKind = Literal["api-key", "token", "none"]
 
 
-@dataclass(frozen=True, slots=True)
-class AuthFacts:
+class AuthFacts(NamedTuple):
     """What the request carried for authentication, without the secrets themselves.
 
     ``authorization`` is ``"jwt"`` when ``Authorization: Bearer`` held a JWT, ``"opaque"`` when
@@ -88,7 +85,7 @@ class AuthFacts:
         return tuple(found)
 
     @classmethod
-    def from_headers(cls, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> AuthFacts:
+    def from_headers(cls, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> "AuthFacts":
         """Classify the credential headers of a request. Never raises on odd input."""
         authorization: BearerKind | None = None
         api_key = x_api_key = subscription_key = False
@@ -172,8 +169,10 @@ def capped_body(body: object) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+_NO_HEADERS: Mapping[str, str] = MappingProxyType({})
+
+
+class Facts(NamedTuple):
     """Everything known about one failed call; unknown values are ``None``.
 
     ``client`` names the client kind: ``"azure-ai-inference"``, ``"azure-ai-projects"``,
@@ -194,13 +193,13 @@ class Facts:
     method: str | None = None
     url: str | None = None
     model: str | None = None
-    auth: AuthFacts = field(default_factory=AuthFacts)
+    auth: AuthFacts = AuthFacts()
     status: int | None = None
     reason: str | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = _NO_HEADERS
     body: str | None = None
     now: float | None = None
-    sdk_versions: Mapping[str, str] = field(default_factory=dict)
+    sdk_versions: Mapping[str, str] = _NO_HEADERS
     case_id: str | None = None
     credential_failure: CredentialFailure | None = None
 
@@ -230,7 +229,7 @@ class Facts:
         now: float | None = None,
         sdk_versions: Mapping[str, str] | None = None,
         credential_failure: CredentialFailure | None = None,
-    ) -> Facts:
+    ) -> "Facts":
         """Build facts from a live exchange: request headers are reduced to :class:`AuthFacts`
         (the credential values are dropped here), response headers lose any secret, and the
         body is capped. ``credential_failure`` describes a token that could not be obtained
@@ -254,7 +253,7 @@ class Facts:
         )
 
     @classmethod
-    def from_case(cls, record: Mapping[str, Any]) -> Facts:
+    def from_case(cls, record: Mapping[str, Any]) -> "Facts":
         """Build facts from a case record (the JSON object ``foundry-doctor explain --case``
         reads). Missing keys, unknown keys, nulls and values of the wrong type are tolerated:
         whatever cannot be read is unknown. Never raises."""
@@ -262,6 +261,6 @@ class Facts:
 
         return facts_from_case(record)
 
-    def with_changes(self, **changes: Any) -> Facts:
+    def with_changes(self, **changes: Any) -> "Facts":
         """A copy with some fields replaced."""
-        return replace(self, **changes)
+        return self._replace(**changes)

@@ -8,8 +8,6 @@ lists say what *exists*; which old previews still answer is an open question and
 asserted here. :func:`classify` tells what kind of string a given value is.
 """
 
-from __future__ import annotations
-
 from typing import Literal, NamedTuple
 
 from foundry_doctor.knowledge import sources as s
@@ -38,9 +36,6 @@ class VersionSet(NamedTuple):
 
     values: tuple[str, ...]
     sources: tuple[Source, ...]
-
-    def __contains__(self, value: object) -> bool:
-        return value in self.values
 
 
 DATED_STABLE = VersionSet(
@@ -157,9 +152,9 @@ def classify(value: str | None) -> VersionKind:
     if value is None:
         return "absent"
     text = value.strip().lower()
-    if text in DATED_STABLE:
+    if text in DATED_STABLE.values:
         return "dated-stable"
-    if text in DATED_PREVIEW or text in RETIRED_PREVIEWS:
+    if text in DATED_PREVIEW.values or text in RETIRED_PREVIEWS.values:
         return "dated-preview"
     if text in MODEL_VERSIONS:
         return "model-version"

@@ -6,8 +6,6 @@ the endpoint a client expects for a resource and the construction line of a fix 
 from a :class:`ClientSpec` (facts from ``wire.md`` Part B, ``routes.md`` and the SDKs' code).
 """
 
-from __future__ import annotations
-
 from typing import Literal, NamedTuple
 
 from foundry_doctor.knowledge import api_versions as v

@@ -8,8 +8,6 @@ the route as well as the host; they are in :mod:`.routes`. :func:`family_of` pla
 name; it is plain suffix matching, no regular expressions.
 """
 
-from __future__ import annotations
-
 from typing import Literal, NamedTuple
 
 from foundry_doctor.knowledge import sources as s

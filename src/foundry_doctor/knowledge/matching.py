@@ -12,8 +12,6 @@ filled with the request's own values; it is what the request would have been wit
 differences. Plain string work, no regular expressions; never raises on odd input.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Literal, NamedTuple
 
@@ -543,7 +541,7 @@ def _check_required(
         )
         return
     if text not in target.versions:
-        if target.name.startswith("dated") and text in v.MODELS_API and kind != "dated-preview":
+        if target.name.startswith("dated") and text in v.MODELS_API.values and kind != "dated-preview":
             detail = f"api-version={version} is a version of the Model Inference API (/models)"
         elif kind == "dated-unpublished" or kind == "other":
             detail = f"api-version={version} was never published for '{target.template}'"
@@ -551,7 +549,7 @@ def _check_required(
             detail = f"api-version={version} is not one '{target.template}' serves"
         differences.append(Difference("api-version-unknown", detail))
         return
-    if text in v.RETIRED_PREVIEWS:
+    if text in v.RETIRED_PREVIEWS.values:
         differences.append(
             Difference("api-version-unknown", f"api-version={version} is a retired preview")
         )

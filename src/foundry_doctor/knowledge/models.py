@@ -7,8 +7,6 @@ those), another publisher's model sold on Foundry (reached through ``/openai/v1`
 (served only on ``/anthropic``). Names are split into lower-case words; no regular expressions.
 """
 
-from __future__ import annotations
-
 from typing import Literal, NamedTuple
 
 from foundry_doctor.knowledge import sources as s

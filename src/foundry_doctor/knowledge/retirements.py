@@ -6,8 +6,6 @@ call with an error) and *scheduled* (a published date that a later table has not
 retirements also roll out region by region), which are never asserted from a bare model name.
 """
 
-from __future__ import annotations
-
 import datetime
 from typing import NamedTuple
 

@@ -8,8 +8,6 @@ says which surfaces a role's data actions reach (``roles.md`` section 4): ``open
 other publishers'), ``project`` (project routes), ``agent-endpoint`` and ``application``.
 """
 
-from __future__ import annotations
-
 from typing import Literal, NamedTuple
 
 from foundry_doctor.knowledge import sources as s

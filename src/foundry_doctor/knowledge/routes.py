@@ -14,8 +14,6 @@ audience of the resource's cloud), ``ai`` (``https://ai.azure.com``, public clou
 (``https://ml.azure.com``).
 """
 
-from __future__ import annotations
-
 from typing import Literal, NamedTuple
 
 from foundry_doctor.knowledge import api_versions as v

@@ -6,8 +6,6 @@ kinds that run the package, what the bug does, and the *symptom* it produces as 
 the rule looks). Add a row to teach the engine a new bug.
 """
 
-from __future__ import annotations
-
 from typing import Literal, NamedTuple
 
 from foundry_doctor.knowledge import sources as s

@@ -6,8 +6,6 @@ project's knowledge files use (``routes.md``, ``roles.md``, ``retirements.md``, 
 file that records it and from there to the public page, spec or thread.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 __all__ = ["Source"]

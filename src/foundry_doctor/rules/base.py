@@ -20,10 +20,7 @@ A rule whose cause shows in a client's configuration alone also has a ``static``
 which ``foundry-doctor check`` runs on facts with no response (nothing was sent).
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
@@ -54,8 +51,7 @@ def claims(
     return Claims(frozenset(statuses), frozenset(meanings), before_request)
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """One root cause the engine can name.
 
     ``code`` (``FD102``) and ``slug`` (``token-wrong-audience``) never change meaning once
@@ -76,10 +72,10 @@ class Rule:
     detection: str
     remedy: str
     example: str
-    detect: Detector = field(repr=False, compare=False)
+    detect: Detector
     claims: Claims = Claims()
     docs_url: str | None = None
-    static: Detector | None = field(default=None, repr=False, compare=False)
+    static: Detector | None = None
     supersedes: frozenset[str] = frozenset()
     azure_only: bool = True
     guess_title: str | None = None
@@ -144,6 +140,9 @@ class Rule:
             "supersedes": sorted(self.supersedes),
             "azure_only": self.azure_only,
         }
+
+    def __repr__(self) -> str:
+        return f"Rule({self.code} {self.slug})"
 
     def render(self) -> str:
         """The catalogue entry as plain text (``foundry-doctor rules <slug>``)."""

@@ -8,18 +8,32 @@ regenerated reference (``foundry-doctor rules --markdown > docs/rules.md``), not
 from __future__ import annotations
 
 import importlib
-import pkgutil
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
 
 import foundry_doctor.rules as _package
 from foundry_doctor.rules.base import Rule
 
 __all__ = ["CATALOGUE", "FALLBACK", "RULES_BY_KEY", "SLUGS", "find_rule"]
 
+def _module_names() -> Iterator[str]:
+    """The package's modules: a directory listing where the package is a directory (the
+    cheap, usual case), pkgutil's iteration otherwise (a zip archive)."""
+    try:
+        for path in _package.__path__:
+            for name in sorted(os.listdir(path)):
+                if name.endswith(".py") and name != "__init__.py":
+                    yield name[:-3]
+    except OSError:
+        import pkgutil  # not a directory (a zip archive): slower, and rare
+
+        yield from (module.name for module in pkgutil.iter_modules(_package.__path__))
+
+
 def _discover() -> tuple[Rule, ...]:
     found: list[Rule] = []
-    for module in pkgutil.iter_modules(_package.__path__):
-        rule = getattr(importlib.import_module(f"{_package.__name__}.{module.name}"), "RULE", None)
+    for name in _module_names():
+        rule = getattr(importlib.import_module(f"{_package.__name__}.{name}"), "RULE", None)
         if isinstance(rule, Rule):
             found.append(rule)
     return tuple(sorted(found, key=lambda rule: rule.code))

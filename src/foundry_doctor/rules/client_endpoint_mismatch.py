@@ -9,12 +9,13 @@ meant for Azure.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
 from foundry_doctor.facts.endpoints import EndpointInfo
 from foundry_doctor.facts.redaction import safe_url
 from foundry_doctor.knowledge import api_versions
 from foundry_doctor.knowledge.clients import build_url, client_spec, expected_endpoint
-from foundry_doctor.knowledge.retirements import retirement
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
@@ -161,13 +162,15 @@ def _client_shape(ctx: RuleContext) -> Finding | None:
     )
 
 
-def _auth(ctx: RuleContext) -> str:
+def _auth(ctx: RuleContext) -> Literal["token", "key"]:
     if ctx.credential == "api-key" or (ctx.auth_known and ctx.auth.key_headers and ctx.bearer != "jwt"):
         return "key"
     return "token"
 
 
 def _migration_line(ctx: RuleContext) -> str:
+    from foundry_doctor.knowledge.retirements import retirement  # when first needed
+
     retired = retirement("models-api")
     v1 = expected_endpoint(client_spec("openai.OpenAI"), ctx.resource, ctx.cloud)
     return (

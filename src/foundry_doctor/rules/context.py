@@ -62,7 +62,12 @@ class RuleContext:
     """
 
     __slots__ = (
+        "_accepted",
+        "_family",
         "_message_evidence",
+        "_surface",
+        "credential_failure",
+        "reached_service",
         "auth",
         "body",
         "body_audiences",
@@ -112,8 +117,27 @@ class RuleContext:
         else:
             self.now, self.now_observed = (clock or time.time)(), False
         self.body_audiences = expected_audiences_in(self.body.message)
+        failure = facts.credential_failure
+        #: what a credential said when it could not get a token (no request was sent)
+        self.credential_failure: CredentialFailure | None = (
+            failure if isinstance(failure, CredentialFailure) else None
+        )
         self.status: int | None = self._status()
+        #: whether the facts hold a response (a status or a body) and no failed credential
+        self.reached_service: bool = self.credential_failure is None and (
+            self.status is not None or not self.body.is_empty
+        )
         self._message_evidence: Evidence | bool | None = False  # False: not computed yet
+        self._accepted: tuple[str, ...] | None = None
+        self._surface = next(
+            (
+                info.match.surface
+                for info in (self.request, self.configured)
+                if info is not None and info.match.surface is not None
+            ),
+            None,
+        )
+        self._family: ModelFamily | bool | None = False
 
     # -- the response -------------------------------------------------------------------------
 
@@ -131,19 +155,6 @@ class RuleContext:
         if code.isdigit() and len(code) == 3 and code[0] in "45":
             return int(code)
         return _STATUS_OF_CODE.get(code)
-
-    @property
-    def credential_failure(self) -> CredentialFailure | None:
-        """What a credential said when it could not get a token (no request was sent)."""
-        failure = self.facts.credential_failure
-        return failure if isinstance(failure, CredentialFailure) else None
-
-    @property
-    def reached_service(self) -> bool:
-        """Whether the facts hold a response (a status or a body) and no failed credential."""
-        return self.credential_failure is None and (
-            self.status is not None or not self.body.is_empty
-        )
 
     def says(self, *meanings: Meaning) -> bool:
         """Whether the error body expresses any of ``meanings``."""
@@ -206,14 +217,11 @@ class RuleContext:
     def surface(self) -> Surface | None:
         """The route family the call went to (or, with no request seen, the one the configured
         endpoint belongs to)."""
-        for info in (self.request, self.configured):
-            if info is not None and info.match.surface is not None:
-                return info.match.surface
-        return None
+        return self._surface
 
     def on(self, *surfaces: str) -> bool:
         """Whether the call went to one of the named surfaces."""
-        found = self.surface
+        found = self._surface
         return found is not None and found.name in surfaces
 
     @property
@@ -256,7 +264,9 @@ class RuleContext:
 
     @property
     def model_family(self) -> ModelFamily | None:
-        return family_of_model(self.model)
+        if self._family is False:
+            self._family = family_of_model(self.model)
+        return self._family if isinstance(self._family, ModelFamily) else None
 
     @property
     def api_version(self) -> str | None:
@@ -268,6 +278,11 @@ class RuleContext:
     def accepted_audiences(self) -> tuple[str, ...]:
         """The audiences the endpoint takes: as the service listed them in its answer when it
         did, else as known for the endpoint's host and route. Normalised."""
+        if self._accepted is None:
+            self._accepted = self._audiences()
+        return self._accepted
+
+    def _audiences(self) -> tuple[str, ...]:
         if self.body_audiences:
             return tuple(dict.fromkeys(normalize_audience(a) for a in self.body_audiences))
         for info in (self.request, self.configured):

@@ -9,16 +9,18 @@ by its ID. Unknown parts become placeholders in angle brackets that say what bel
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from foundry_doctor.facts.endpoints import EndpointInfo, normalize_audience
 from foundry_doctor.facts.redaction import safe_url
 from foundry_doctor.knowledge import api_versions
 from foundry_doctor.knowledge.clients import ClientSpec, client_spec, expected_endpoint
 from foundry_doctor.knowledge.hosts import cloud_spec
-from foundry_doctor.knowledge.roles import Role
 from foundry_doctor.knowledge.routes import AI_AUDIENCE
 from foundry_doctor.rules.context import RuleContext
+
+if TYPE_CHECKING:
+    from foundry_doctor.knowledge.roles import Role
 
 __all__ = [
     "DEFAULT_API_VERSION",

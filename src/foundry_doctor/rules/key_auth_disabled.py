@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
-from foundry_doctor.knowledge.roles import least_privileged
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
@@ -14,6 +13,8 @@ from foundry_doctor.rules.meaning import Meaning
 def detect(ctx: RuleContext) -> Finding | None:
     if not ctx.says(Meaning.KEY_AUTH_DISABLED):
         return None
+    from foundry_doctor.knowledge.roles import least_privileged  # loaded when first needed
+
     resource = ctx.resource or "the resource"
     family = ctx.model_family
     role = least_privileged(

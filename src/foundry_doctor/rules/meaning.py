@@ -138,7 +138,8 @@ _SOURCES: tuple[tuple[Meaning, tuple[str, ...], str], ...] = (
     ),
     (
         Meaning.CREDENTIAL_MISSING,
-        ("missing", "provide", "no ", "authorization"),
+        ("missing a", "missing c", "provide", "no api", "no cred", "no auth", "header (is"
+         , "header is", "header not"),
         r"missing (?:an? )?(?:api[ -]?key|credentials?|authorization)"
         r"|(?:didn'?t|did not|must|need to) provide (?:an? |your )?(?:api[ -]?)?key"
         r"|no (?:api[ -]?key|credentials?|authorization header)(?: was)? "
@@ -160,7 +161,7 @@ _SOURCES: tuple[tuple[Meaning, tuple[str, ...], str], ...] = (
     ),
     (
         Meaning.PERMISSION_DENIED,
-        ("have", "lacks", "authorized", "insufficient", "permission", "ensure"),
+        ("not have", "n't have", "lacks", "authorized", "insufficient", "permission", "ensure"),
         r"does not have (?:access|permission|authorization|the required)"
         r"|doesn'?t have (?:access|permission|authorization)"
         r"|lacks the required (?:data )?action|not authorized to perform"
@@ -176,7 +177,16 @@ _SOURCES: tuple[tuple[Meaning, tuple[str, ...], str], ...] = (
     ),
     (
         Meaning.NETWORK_DENIED,
-        ("network", "firewall", "access", "private", "traffic", "vnet", "ip address", "allowed"),
+        (
+            "network",
+            "firewall",
+            "public access",
+            "private",
+            "traffic",
+            "vnet",
+            "ip address",
+            "allowed from",
+        ),
         _NETWORK_WORDS,
     ),
     (Meaning.RESOURCE_BLOCKED, ("blocked",), r"resource has been (?:temporarily )?blocked"),
@@ -332,8 +342,11 @@ def read_meanings(
             found.add(by_reason)
     if text:
         for meaning, keywords, source in _SOURCES:
-            if any(word in text for word in keywords) and _pattern(meaning, source).search(text):
-                found.add(meaning)
+            for word in keywords:
+                if word in text:
+                    if _pattern(meaning, source).search(text):
+                        found.add(meaning)
+                    break
         if not _is_catch_all(text):
             if ("expir" in text or "lifetime" in text or "idx10223" in text) and _regex(
                 "expired", _EXPIRED_SOURCE
@@ -363,8 +376,8 @@ def expected_audiences_in(message: str | None) -> tuple[str, ...]:
     found = _regex("audience-list", r"audience[^()]{0,60}\(([^()]{1,300})\)", re.I).search(message)
     if found is None:
         return ()
-    parts = _regex("audience-split", r"\s+or\s+|\s*,\s*|\s+and\s+|\s+").split(found.group(1))
-    items = (item.strip(" `'\"") for item in parts)
+    parts = found.group(1).replace(",", " ").split()
+    items = (item.strip(" `'\"") for item in parts if item not in ("or", "and"))
     return tuple(
         item for item in items if item.startswith(("http://", "https://", "urn:", "api://"))
     )

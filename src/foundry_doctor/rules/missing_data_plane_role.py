@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
-from foundry_doctor.knowledge.roles import (
-    AZURE_AI_DEVELOPER,
-    COGNITIVE_SERVICES_OPENAI_USER,
-    FOUNDRY_AGENT_CONSUMER,
-    FOUNDRY_USER,
-    Access,
-    least_privileged,
-)
+from typing import TYPE_CHECKING
+
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.fixes import principal_argument, resource_label, role_assignment_lines
 from foundry_doctor.rules.meaning import Meaning, data_action_in, operation_in
+
+if TYPE_CHECKING:
+    from foundry_doctor.knowledge.roles import Access
 
 
 def _access(ctx: RuleContext, action: str | None) -> Access:
@@ -39,6 +36,14 @@ def _access(ctx: RuleContext, action: str | None) -> Access:
 def detect(ctx: RuleContext) -> Finding | None:
     if not ctx.says(Meaning.PERMISSION_DENIED):
         return None
+    from foundry_doctor.knowledge.roles import (  # the roles table, loaded when first needed
+        AZURE_AI_DEVELOPER,
+        COGNITIVE_SERVICES_OPENAI_USER,
+        FOUNDRY_AGENT_CONSUMER,
+        FOUNDRY_USER,
+        least_privileged,
+    )
+
     message = ctx.body.message or ctx.body.text
     action = data_action_in(message)
     operation = operation_in(message)

@@ -8,15 +8,25 @@ with the model, or a 410 ``ModelDeprecated``. The deployment name is evidence of
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
-from foundry_doctor.knowledge.retirements import ModelRetirement, retired_model
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.meaning import Meaning, model_in
 
+if TYPE_CHECKING:
+    from foundry_doctor.knowledge.retirements import ModelRetirement
+
 
 def detect(ctx: RuleContext) -> Finding | None:
+    stated = ctx.says(Meaning.MODEL_RETIRED, Meaning.OPERATION_NOT_FOR_MODEL)
+    quiet = ctx.status in (None, 404) and ctx.only_not_found
+    if not (stated or quiet):
+        return None
+    from foundry_doctor.knowledge.retirements import retired_model  # loaded when first needed
+
     name = ctx.model or model_in(ctx.body.message)
     found = retired_model(name, now=ctx.now)
     if ctx.says(Meaning.MODEL_RETIRED):
@@ -25,7 +35,7 @@ def detect(ctx: RuleContext) -> Finding | None:
         if found is None and _kind_mismatch(ctx.body.text, name):
             return None  # an embeddings call to a chat model, or the reverse: not a retirement
         return _finding(ctx, name, found, Tier.STRONG if found else Tier.POSSIBLE)
-    if found is None or ctx.status not in (None, 404) or not ctx.only_not_found:
+    if found is None or not quiet:
         return None
     match = ctx.match
     if match is None or match.surface is None or match.differences:

@@ -4,14 +4,18 @@ route); the dates are in :mod:`foundry_doctor.knowledge.retirements`."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
 from foundry_doctor.knowledge.clients import client_spec, expected_endpoint
-from foundry_doctor.knowledge.retirements import SurfaceRetirement, retirement
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.fixes import client_line
 from foundry_doctor.rules.meaning import Meaning
+
+if TYPE_CHECKING:
+    from foundry_doctor.knowledge.retirements import SurfaceRetirement
 
 
 def retired_surfaces(ctx: RuleContext) -> list[SurfaceRetirement]:
@@ -29,6 +33,10 @@ def retired_surfaces(ctx: RuleContext) -> list[SurfaceRetirement]:
         keys.append(ctx.site.host_family.retired)
     if ctx.client == "azure-ai-inference":
         keys.append("azure-ai-inference")
+    if not keys:
+        return found
+    from foundry_doctor.knowledge.retirements import retirement  # loaded when first needed
+
     for key in dict.fromkeys(keys):
         found.append(retirement(key))
     return found

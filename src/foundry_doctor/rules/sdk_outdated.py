@@ -10,15 +10,17 @@ release only gets the upgrade advice, as a note.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
-from foundry_doctor.knowledge.retirements import retirement
-from foundry_doctor.knowledge.sdk_issues import SDK_ISSUES, SdkIssue, Symptom
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.meaning import Meaning
 from foundry_doctor.rules.version_order import version_key
+
+if TYPE_CHECKING:
+    from foundry_doctor.knowledge.sdk_issues import SdkIssue, Symptom
 
 
 def _key_went_as_bearer(ctx: RuleContext) -> bool:
@@ -57,7 +59,7 @@ def _token_provider_as_key(ctx: RuleContext) -> bool:
     )
 
 
-_SYMPTOMS: Mapping[Symptom, Callable[[RuleContext], bool]] = {
+_SYMPTOMS: Mapping["Symptom", Callable[[RuleContext], bool]] = {
     "key-sent-as-bearer": _key_went_as_bearer,
     "stale-token-on-retry": _retry_kept_stale_token,
     "project-client-scope": _project_client_scope,
@@ -87,6 +89,8 @@ def affecting(ctx: RuleContext) -> Iterator[tuple[SdkIssue, str]]:
         for name, value in versions.items()
         if isinstance(name, str) and isinstance(value, str)
     }
+    from foundry_doctor.knowledge.sdk_issues import SDK_ISSUES  # loaded when first needed
+
     for issue in SDK_ISSUES:
         version = lowered.get(issue.package)
         if version is not None and affects(issue, version):
@@ -103,6 +107,8 @@ def _project_endpoint(ctx: RuleContext) -> str:
 def _upgrade(issue: SdkIssue) -> str:
     line = f"upgrade {issue.package} to {issue.fixed} or later ({issue.reference})"
     if issue.retired:
+        from foundry_doctor.knowledge.retirements import retirement  # when first needed
+
         gone = retirement(issue.retired)
         line += (
             f" - a stopgap: {issue.package} was retired {gone.when()}; the lasting fix is "

@@ -12,17 +12,12 @@ from collections.abc import Mapping
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
 from foundry_doctor.facts.credential_failure import CredentialFailure
 from foundry_doctor.facts.redaction import safe_url
-from foundry_doctor.knowledge.roles import COGNITIVE_SERVICES_OPENAI_USER, FOUNDRY_USER
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.meaning import Meaning
 
-_ROLES = (
-    f"the identity holds a data-plane role on the resource: {FOUNDRY_USER.label} "
-    f"({FOUNDRY_USER.id}), or {COGNITIVE_SERVICES_OPENAI_USER.name} "
-    f"({COGNITIVE_SERVICES_OPENAI_USER.id}) for OpenAI models only; Owner, Contributor and "
-    "Foundry Account Owner grant no data-plane access"
-)
+#: stands for the role advice, which names roles from the roles table when it is shown
+_ROLES = "<roles>"
 _CHECKLISTS: Mapping[int | None, tuple[str, ...]] = {
     401: (
         "which credential went out: a key belongs in the 'api-key' header, an Entra ID token "
@@ -75,6 +70,17 @@ _OFF_AZURE = (
 )
 
 
+def _roles() -> str:
+    from foundry_doctor.knowledge.roles import COGNITIVE_SERVICES_OPENAI_USER, FOUNDRY_USER
+
+    return (
+        f"the identity holds a data-plane role on the resource: {FOUNDRY_USER.label} "
+        f"({FOUNDRY_USER.id}), or {COGNITIVE_SERVICES_OPENAI_USER.name} "
+        f"({COGNITIVE_SERVICES_OPENAI_USER.id}) for OpenAI models only; Owner, Contributor "
+        "and Foundry Account Owner grant no data-plane access"
+    )
+
+
 def _missing(ctx: RuleContext) -> list[str]:
     missing: list[str] = []
     if ctx.status is None and ctx.credential_failure is None:
@@ -109,7 +115,8 @@ def explain(ctx: RuleContext) -> Finding:
         fix = _OFF_AZURE
     else:
         explanation += " The checklist below covers the usual causes for it."
-        fix = (*_CHECKLISTS.get(status, ()), *_GENERIC)
+        fix = tuple(_roles() if step == _ROLES else step for step in _CHECKLISTS.get(status, ()))
+        fix += _GENERIC
     if ctx.says(Meaning.GATEWAY_KEY_MISSING):
         explanation += (
             " The message comes from a gateway that wants its own subscription key; ask its "
