@@ -110,9 +110,7 @@ def _run(src: Path, preamble: str, env: dict[str, str], token: str) -> float:
     return float(completed.stdout.strip().splitlines()[-1])
 
 
-def measure(
-    trees: dict[str, Path], runs: int
-) -> dict[tuple[str, str], list[float]]:
+def measure(trees: dict[str, Path], runs: int) -> dict[tuple[str, str], list[float]]:
     """Median-ready samples per (tree, variant), interleaved: each round runs every tree and
     variant once, in an order that rotates."""
     token = _token()
@@ -164,9 +162,7 @@ def main() -> None:
     print(f"first diagnosis in a fresh interpreter (observe + diagnose + render), {runs} runs")
     print(f"  {'tree':<10} {'variant':<17} {'median ms':>10} {'best ms':>9}")
     for (tree, variant), values in samples.items():
-        print(
-            f"  {tree:<10} {variant:<17} {statistics.median(values):>10.1f} {min(values):>9.1f}"
-        )
+        print(f"  {tree:<10} {variant:<17} {statistics.median(values):>10.1f} {min(values):>9.1f}")
     candidate = statistics.median(samples["candidate", "SDKs loaded"])
     figures = [
         Figure(
@@ -181,7 +177,9 @@ def main() -> None:
         for variant in ("SDKs loaded", "bare interpreter"):
             ratios = [
                 new / old
-                for new, old in zip(samples["candidate", variant], samples["baseline", variant])
+                for new, old in zip(
+                    samples["candidate", variant], samples["baseline", variant], strict=True
+                )
             ]
             print(
                 f"  candidate / baseline, {variant}: median ratio "

@@ -34,7 +34,11 @@ def test_every_entry_cites_a_source() -> None:
     for table in _TABLES:
         for entry in table:
             sources = entry.sources
-            if entry in (hosts.family("local"), hosts.family("unknown"), clients.client_spec("http")):
+            if entry in (
+                hosts.family("local"),
+                hosts.family("unknown"),
+                clients.client_spec("http"),
+            ):
                 continue  # no service behind them: nothing to cite
             assert sources, entry
             assert all(isinstance(source, Source) and source.where for source in sources), entry
@@ -100,7 +104,9 @@ def test_retired_models(name: str, model: str, version: str | None) -> None:
     assert (found[0].model, found[1]) == (model, version)
 
 
-@pytest.mark.parametrize("name", ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4-turbo", "o1", "DeepSeek-V3-0324", None])
+@pytest.mark.parametrize(
+    "name", ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4-turbo", "o1", "DeepSeek-V3-0324", None]
+)
 def test_models_not_asserted_retired(name: str | None) -> None:
     assert retirements.retired_model(name, now=NOW) is None
 
@@ -129,18 +135,28 @@ def test_roles_by_id_and_by_either_name() -> None:
 def test_client_specs_build_urls() -> None:
     azure = clients.client_spec("openai.AzureOpenAI")
     assert (
-        clients.build_url(azure, "https://r.openai.azure.com/", "chat/completions", deployment="d", api_version="2024-10-21")
+        clients.build_url(
+            azure,
+            "https://r.openai.azure.com/",
+            "chat/completions",
+            deployment="d",
+            api_version="2024-10-21",
+        )
         == "https://r.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-10-21"
     )
     assert (
-        clients.build_url(azure, "https://r.openai.azure.com", "responses", api_version="2025-04-01-preview")
+        clients.build_url(
+            azure, "https://r.openai.azure.com", "responses", api_version="2025-04-01-preview"
+        )
         == "https://r.openai.azure.com/openai/responses?api-version=2025-04-01-preview"
     )
     inference = clients.client_spec("azure-ai-inference")
     assert clients.build_url(inference, "https://r.services.ai.azure.com/models", "embeddings") == (
         "https://r.services.ai.azure.com/models/embeddings?api-version=2024-05-01-preview"
     )
-    assert clients.build_url(clients.client_spec("azure-ai-projects"), "https://x", "agents") is None
+    assert (
+        clients.build_url(clients.client_spec("azure-ai-projects"), "https://x", "agents") is None
+    )
     assert clients.client_spec("something else").kind == "http"
 
 
@@ -158,7 +174,9 @@ def test_expected_endpoints(kind: str, expected: str) -> None:
     assert clients.expected_endpoint(clients.client_spec(kind), "r") == expected
 
 
-def _match(url_path: str, host: str = "myres.openai.azure.com", query: str = "", method: str | None = None) -> matching.RouteMatch:
+def _match(
+    url_path: str, host: str = "myres.openai.azure.com", query: str = "", method: str | None = None
+) -> matching.RouteMatch:
     family, _, _ = hosts.family_of(host)
     values = dict(pair.split("=", 1) for pair in query.split("&") if "=" in pair)
     return matching.match(family, url_path, values, method)
@@ -167,27 +185,122 @@ def _match(url_path: str, host: str = "myres.openai.azure.com", query: str = "",
 @pytest.mark.parametrize(
     ("path", "query", "kinds", "intended"),
     [
-        ("/openai/deployments/d/chat/completions", "api-version=2024-10-21", [], "/openai/deployments/d/chat/completions?api-version=2024-10-21"),
+        (
+            "/openai/deployments/d/chat/completions",
+            "api-version=2024-10-21",
+            [],
+            "/openai/deployments/d/chat/completions?api-version=2024-10-21",
+        ),
         ("/openai/v1/chat/completions", "", [], "/openai/v1/chat/completions"),
-        ("//openai/deployments/d/chat/completions", "api-version=2024-10-21", ["double-slash"], "/openai/deployments/d/chat/completions?api-version=2024-10-21"),
-        ("/openai/openai/deployments/d/chat/completions", "api-version=2024-10-21", ["doubled-segment"], "/openai/deployments/d/chat/completions?api-version=2024-10-21"),
-        ("/openai/v1/deployments/d/chat/completions", "", ["mixed-families"], "/openai/v1/chat/completions"),
-        ("/openai/deployments/d/v1/chat/completions", "api-version=2025-01-01-preview", ["mixed-families"], "/openai/deployments/d/chat/completions?api-version=2025-01-01-preview"),
-        ("/deployments/d/chat/completions", "api-version=2024-10-21", ["missing-openai"], "/openai/deployments/d/chat/completions?api-version=2024-10-21"),
+        (
+            "//openai/deployments/d/chat/completions",
+            "api-version=2024-10-21",
+            ["double-slash"],
+            "/openai/deployments/d/chat/completions?api-version=2024-10-21",
+        ),
+        (
+            "/openai/openai/deployments/d/chat/completions",
+            "api-version=2024-10-21",
+            ["doubled-segment"],
+            "/openai/deployments/d/chat/completions?api-version=2024-10-21",
+        ),
+        (
+            "/openai/v1/deployments/d/chat/completions",
+            "",
+            ["mixed-families"],
+            "/openai/v1/chat/completions",
+        ),
+        (
+            "/openai/deployments/d/v1/chat/completions",
+            "api-version=2025-01-01-preview",
+            ["mixed-families"],
+            "/openai/deployments/d/chat/completions?api-version=2025-01-01-preview",
+        ),
+        (
+            "/deployments/d/chat/completions",
+            "api-version=2024-10-21",
+            ["missing-openai"],
+            "/openai/deployments/d/chat/completions?api-version=2024-10-21",
+        ),
         ("/chat/completions", "", ["missing-route"], "/openai/v1/chat/completions"),
-        ("/openai/deployments/d/responses", "api-version=2025-04-01-preview", ["operation-elsewhere"], "/openai/responses?api-version=2025-04-01-preview"),
-        ("/openai/deployments/responses", "api-version=2025-04-01-preview", ["operation-elsewhere"], "/openai/responses?api-version=2025-04-01-preview"),
-        ("/openai/chat/completions", "api-version=2024-10-21", ["missing-deployment"], "/openai/deployments/<deployment>/chat/completions?api-version=2024-10-21"),
-        ("/openai/v1/openai/deployments/d/chat/completions", "api-version=2024-10-21", ["extra-segments"], "/openai/deployments/d/chat/completions?api-version=2024-10-21"),
-        ("/models/chat/completions/chat/completions", "api-version=2024-05-01-preview", ["doubled-operation"], "/models/chat/completions?api-version=2024-05-01-preview"),
-        ("/openai/deployments/d/chat/completions", "", ["api-version-missing"], "/openai/deployments/d/chat/completions?api-version=2024-10-21"),
-        ("/openai/deployments/d/chat/completions", "api-version=2024-05-13", ["api-version-model-version"], "/openai/deployments/d/chat/completions?api-version=2024-10-21"),
-        ("/openai/deployments/d/chat/completions", "api-version=preview", ["api-version-v1-value"], "/openai/deployments/d/chat/completions?api-version=2024-10-21"),
-        ("/openai/deployments/d/chat/completions", "api-version=2022-03-01-preview", ["api-version-too-old"], "/openai/deployments/d/chat/completions?api-version=2024-10-21"),
-        ("/openai/v1/responses", "api-version=2025-01-01-preview", ["api-version-dated-on-v1"], "/openai/v1/responses"),
-        ("/openai/v1/responses", "api-version=latest", ["api-version-latest"], "/openai/v1/responses"),
-        ("/openai/responses", "", ["api-version-missing"], "/openai/responses?api-version=2025-04-01-preview"),
-        ("/openai/responses", "api-version=2024-10-21", ["api-version-too-old"], "/openai/responses?api-version=2025-04-01-preview"),
+        (
+            "/openai/deployments/d/responses",
+            "api-version=2025-04-01-preview",
+            ["operation-elsewhere"],
+            "/openai/responses?api-version=2025-04-01-preview",
+        ),
+        (
+            "/openai/deployments/responses",
+            "api-version=2025-04-01-preview",
+            ["operation-elsewhere"],
+            "/openai/responses?api-version=2025-04-01-preview",
+        ),
+        (
+            "/openai/chat/completions",
+            "api-version=2024-10-21",
+            ["missing-deployment"],
+            "/openai/deployments/<deployment>/chat/completions?api-version=2024-10-21",
+        ),
+        (
+            "/openai/v1/openai/deployments/d/chat/completions",
+            "api-version=2024-10-21",
+            ["extra-segments"],
+            "/openai/deployments/d/chat/completions?api-version=2024-10-21",
+        ),
+        (
+            "/models/chat/completions/chat/completions",
+            "api-version=2024-05-01-preview",
+            ["doubled-operation"],
+            "/models/chat/completions?api-version=2024-05-01-preview",
+        ),
+        (
+            "/openai/deployments/d/chat/completions",
+            "",
+            ["api-version-missing"],
+            "/openai/deployments/d/chat/completions?api-version=2024-10-21",
+        ),
+        (
+            "/openai/deployments/d/chat/completions",
+            "api-version=2024-05-13",
+            ["api-version-model-version"],
+            "/openai/deployments/d/chat/completions?api-version=2024-10-21",
+        ),
+        (
+            "/openai/deployments/d/chat/completions",
+            "api-version=preview",
+            ["api-version-v1-value"],
+            "/openai/deployments/d/chat/completions?api-version=2024-10-21",
+        ),
+        (
+            "/openai/deployments/d/chat/completions",
+            "api-version=2022-03-01-preview",
+            ["api-version-too-old"],
+            "/openai/deployments/d/chat/completions?api-version=2024-10-21",
+        ),
+        (
+            "/openai/v1/responses",
+            "api-version=2025-01-01-preview",
+            ["api-version-dated-on-v1"],
+            "/openai/v1/responses",
+        ),
+        (
+            "/openai/v1/responses",
+            "api-version=latest",
+            ["api-version-latest"],
+            "/openai/v1/responses",
+        ),
+        (
+            "/openai/responses",
+            "",
+            ["api-version-missing"],
+            "/openai/responses?api-version=2025-04-01-preview",
+        ),
+        (
+            "/openai/responses",
+            "api-version=2024-10-21",
+            ["api-version-too-old"],
+            "/openai/responses?api-version=2025-04-01-preview",
+        ),
     ],
 )
 def test_route_matching(path: str, query: str, kinds: list[str], intended: str) -> None:
@@ -197,16 +310,30 @@ def test_route_matching(path: str, query: str, kinds: list[str], intended: str) 
 
 
 def test_route_of_another_host() -> None:
-    found = _match("/openai/deployments/d/chat/completions", host="ep.eastus2.models.ai.azure.com", query="api-version=2024-10-21")
+    found = _match(
+        "/openai/deployments/d/chat/completions",
+        host="ep.eastus2.models.ai.azure.com",
+        query="api-version=2024-10-21",
+    )
     assert found.has("other-host-route")
 
 
 def test_project_routes_and_gateway_prefixes() -> None:
-    found = _match("/api/projects/p/agents/helper/endpoint/protocols/openai/responses", host="r.services.ai.azure.com", query="api-version=v1")
-    assert found.surface is not None and found.surface.name == "agent-endpoint"
+    found = _match(
+        "/api/projects/p/agents/helper/endpoint/protocols/openai/responses",
+        host="r.services.ai.azure.com",
+        query="api-version=v1",
+    )
+    assert found.surface is not None
+    assert found.surface.name == "agent-endpoint"
     assert (found.value("project"), found.value("agent")) == ("p", "helper")
-    gateway = _match("/openai2/openai/deployments/d/chat/completions", host="gw.azure-api.net", query="api-version=2024-10-21")
-    assert gateway.exact and gateway.prefix == "openai2"
+    gateway = _match(
+        "/openai2/openai/deployments/d/chat/completions",
+        host="gw.azure-api.net",
+        query="api-version=2024-10-21",
+    )
+    assert gateway.exact
+    assert gateway.prefix == "openai2"
 
 
 def test_methods_are_checked() -> None:

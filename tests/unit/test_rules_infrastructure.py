@@ -7,8 +7,8 @@ import re
 import pytest
 
 from foundry_doctor.facts.client_kinds import client_kind
-from foundry_doctor.rules import CATALOGUE, SLUGS, find_rule
 from foundry_doctor.knowledge.sdk_issues import SDK_ISSUES
+from foundry_doctor.rules import CATALOGUE, SLUGS, find_rule
 from foundry_doctor.rules.sdk_outdated import affects
 from foundry_doctor.rules.version_order import version_key
 
@@ -68,7 +68,8 @@ def test_catalogue_has_exactly_the_interface_slugs() -> None:
 def test_published_codes_keep_their_slugs() -> None:
     for code, slug in PUBLISHED.items():
         rule = find_rule(code)
-        assert rule is not None and rule.slug == slug
+        assert rule is not None
+        assert rule.slug == slug
 
 
 def test_superseded_rules_exist() -> None:

@@ -97,9 +97,7 @@ def _openai_v1(
                 emulator.credential(principal), "https://ai.azure.com/.default"
             )
         query = {"api-version": api_version} if api_version else None
-        client = openai.OpenAI(
-            base_url=V1, api_key=api_key, default_query=query, max_retries=0
-        )
+        client = openai.OpenAI(base_url=V1, api_key=api_key, default_query=query, max_retries=0)
         if instrumented:
             client = foundry_doctor.instrument(client)
         messages: Any = [{"role": "user", "content": "hello"}]

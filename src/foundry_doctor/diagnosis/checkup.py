@@ -27,6 +27,7 @@ logger = logger_for(__name__)
 
 Severity = Literal["error", "warning"]
 
+
 def severity_of(finding: Finding) -> Severity:
     """``"error"`` for a finding that will make calls fail, ``"warning"`` otherwise."""
     return "error" if finding.tier >= Tier.LIKELY else "warning"

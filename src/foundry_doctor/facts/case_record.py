@@ -256,7 +256,9 @@ def _credential_failure(
     known."""
     credential_class = _text(_get(record, "credential_class"), 128)
     token_request = _get(record, "token_request")
-    token_url = _text(_get(token_request, "url"), 1024) if isinstance(token_request, Mapping) else None
+    token_url = (
+        _text(_get(token_request, "url"), 1024) if isinstance(token_request, Mapping) else None
+    )
     declared = credential_class is not None or isinstance(token_request, Mapping)
     unanswered = status is None and _text(_get(request, "url")) is None
     if not declared and not (unanswered and body and looks_like_credential_failure(body)):

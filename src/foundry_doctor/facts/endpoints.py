@@ -32,7 +32,9 @@ AZURE_RESOURCE_FAMILIES: frozenset[str] = frozenset(
 )
 
 #: A coarse label of the route, for display (the rules read :attr:`EndpointInfo.match`).
-Route = Literal["deployments", "openai-v1", "openai-other", "models", "project", "v1", "root", "other"]
+Route = Literal[
+    "deployments", "openai-v1", "openai-other", "models", "project", "v1", "root", "other"
+]
 _ROUTE_OF_SURFACE: Mapping[str, Route] = {
     "dated-deployment": "deployments",
     "dated-resource": "openai-other",
@@ -149,11 +151,11 @@ def _split(text: str) -> tuple[str, str, str, str] | None:
     authority, tail = rest[:cut], rest[cut:]
     authority = authority.rsplit("@", 1)[-1].lower()
     path, _, query = tail.partition("?")
-    host = authority
-    if host.startswith("["):
-        host = host.split("]", 1)[0] + "]"
-    else:
-        host = host.split(":", 1)[0]
+    host = (
+        authority.split("]", 1)[0] + "]"
+        if authority.startswith("[")
+        else authority.split(":", 1)[0]
+    )
     if not host or any(char.isspace() for char in authority):
         return None
     port = authority[len(host) :]

@@ -71,9 +71,13 @@ DATED_PREVIEW = VersionSet(
     (s.SPEC_AOAI, s.LIFECYCLE),
 )
 #: Dated previews known to be retired or no longer answered.
-RETIRED_PREVIEWS = VersionSet(("2023-11-01-preview", "2023-12-01-preview"), (s.PREVIEW_RETIREMENTS,))
+RETIRED_PREVIEWS = VersionSet(
+    ("2023-11-01-preview", "2023-12-01-preview"), (s.PREVIEW_RETIREMENTS,)
+)
 #: The dated Responses route exists from these versions on (``/openai/responses``).
-RESPONSES_DATED = VersionSet(("2025-03-01-preview", "2025-04-01-preview"), (s.SPEC_AOAI, s.LIFECYCLE))
+RESPONSES_DATED = VersionSet(
+    ("2025-03-01-preview", "2025-04-01-preview"), (s.SPEC_AOAI, s.LIFECYCLE)
+)
 #: ``/openai/v1``: no api-version (meaning ``v1``), ``v1`` or ``preview``.
 V1 = VersionSet(("v1", "preview"), (s.SPEC_V1, s.REST_V1, s.LIFECYCLE))
 MODELS_API = VersionSet(

@@ -230,9 +230,7 @@ FAMILIES: tuple[HostFamily, ...] = (
 )
 _BY_NAME = {item.name: item for item in FAMILIES}
 _EXACT = {host: item for item in FAMILIES for host in item.exact}
-_SUFFIXES = tuple(
-    (suffix, item, cloud) for item in FAMILIES for suffix, cloud in item.suffixes
-)
+_SUFFIXES = tuple((suffix, item, cloud) for item in FAMILIES for suffix, cloud in item.suffixes)
 
 
 def family(name: FamilyName) -> HostFamily:

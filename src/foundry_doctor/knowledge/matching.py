@@ -208,7 +208,7 @@ def _collapse_doubles(
     at the end (``chat/completions/chat/completions``)."""
     kept_original: list[str] = []
     kept_lowered: list[str] = []
-    for raw, low in zip(original, lowered):
+    for raw, low in zip(original, lowered, strict=True):
         if kept_lowered and low == kept_lowered[-1] and low in _STRUCTURAL:
             differences.append(Difference("doubled-segment", f"'/{low}' twice"))
             continue
@@ -257,9 +257,7 @@ def _best_candidate(
             own = family.name in item.families
             rank = (int(own and fits), literal, int(fits), -start)
             if best is None or rank > best.rank:
-                best = _Candidate(
-                    rank, item, start, values, rest, tuple(original[start + used :])
-                )
+                best = _Candidate(rank, item, start, values, rest, tuple(original[start + used :]))
     return best
 
 
@@ -323,9 +321,7 @@ def _operation(
         return v1, v1.operation(tail), tail
     if found.name == "dated-resource" and rest in _DEPLOYMENT_OPERATIONS:
         differences.append(
-            Difference(
-                "missing-deployment", f"no '/deployments/<name>' before '/{rest}'"
-            )
+            Difference("missing-deployment", f"no '/deployments/<name>' before '/{rest}'")
         )
         return surface("dated-deployment"), surface("dated-deployment").operation(rest), rest
     elsewhere = _elsewhere(found, rest)
@@ -444,9 +440,7 @@ def _no_surface(
             )
         )
     _check_version(target, operation, version, differences)
-    intended = (
-        _intended(target, operation, rest, values, version, differences) if target else None
-    )
+    intended = _intended(target, operation, rest, values, version, differences) if target else None
     return RouteMatch(
         target,
         operation,
@@ -479,14 +473,17 @@ def _check_version(
         _check_required(target, operation, version, kind, differences)
     elif rule == "optional" and target.name == "v1" and version is not None:
         _check_v1(version, kind, differences)
-    elif rule == "none" and target.name == "project-v1" and version is not None:
-        if kind in ("dated-stable", "dated-preview", "dated-unpublished"):
-            differences.append(
-                Difference(
-                    "api-version-dated-on-v1",
-                    f"api-version={version} on a v1 path, which takes no dated version",
-                )
+    elif (
+        rule == "none"
+        and target.name == "project-v1"
+        and kind in ("dated-stable", "dated-preview", "dated-unpublished")
+    ):
+        differences.append(
+            Difference(
+                "api-version-dated-on-v1",
+                f"api-version={version} on a v1 path, which takes no dated version",
             )
+        )
 
 
 def _check_v1(version: str, kind: v.VersionKind, differences: list[Difference]) -> None:
@@ -541,7 +538,11 @@ def _check_required(
         )
         return
     if text not in target.versions:
-        if target.name.startswith("dated") and text in v.MODELS_API.values and kind != "dated-preview":
+        if (
+            target.name.startswith("dated")
+            and text in v.MODELS_API.values
+            and kind != "dated-preview"
+        ):
             detail = f"api-version={version} is a version of the Model Inference API (/models)"
         elif kind == "dated-unpublished" or kind == "other":
             detail = f"api-version={version} was never published for '{target.template}'"
@@ -597,8 +598,11 @@ def _intended(
     for part in target.prefix:
         if part.startswith("{"):
             name = part[1:-1]
-            parts.append(values.get(name) or (values.get("model") if name == "deployment" else None)
-                         or f"<{name}>")
+            parts.append(
+                values.get(name)
+                or (values.get("model") if name == "deployment" else None)
+                or f"<{name}>"
+            )
         else:
             parts.append(part)
     path = operation.path if operation is not None and "{" not in operation.path else rest

@@ -71,8 +71,7 @@ SURFACE_RETIREMENTS: tuple[SurfaceRetirement, ...] = (
         "the Azure AI Model Inference API (https://<resource>.services.ai.azure.com/models)",
         (("2026-08-26", "retired"),),
         "2026-08-26",
-        "the OpenAI v1 API (https://<resource>.openai.azure.com/openai/v1/) with the OpenAI "
-        "client",
+        "the OpenAI v1 API (https://<resource>.openai.azure.com/openai/v1/) with the OpenAI client",
         (s.MODELS_API_RETIREMENT,),
     ),
     SurfaceRetirement(
@@ -156,9 +155,7 @@ _R = (s.RETIRED_MODELS,)
 _S = (s.SCHEDULED_RETIREMENTS,)
 
 MODEL_RETIREMENTS: tuple[ModelRetirement, ...] = (
-    ModelRetirement(
-        "gpt-35-turbo-16k", ("0613",), "2025-04-30", "gpt-4.1-mini (2025-04-14)", _R
-    ),
+    ModelRetirement("gpt-35-turbo-16k", ("0613",), "2025-04-30", "gpt-4.1-mini (2025-04-14)", _R),
     ModelRetirement(
         "gpt-35-turbo",
         ("0301", "0613", "1106", "0125"),
@@ -167,21 +164,29 @@ MODEL_RETIREMENTS: tuple[ModelRetirement, ...] = (
         (s.RETIRED_MODELS, s.GPT35_RETIRED),
     ),
     ModelRetirement(
-        "gpt-3.5-turbo", ("0301", "0613", "1106", "0125"), "2025-07-16", "gpt-4o-mini",
+        "gpt-3.5-turbo",
+        ("0301", "0613", "1106", "0125"),
+        "2025-07-16",
+        "gpt-4o-mini",
         (s.GPT35_RETIRED,),
     ),
+    ModelRetirement("gpt-4-32k", ("0314", "0613"), "2025-06-06", "gpt-4o (2024-11-20)", _R),
     ModelRetirement(
-        "gpt-4-32k", ("0314", "0613"), "2025-06-06", "gpt-4o (2024-11-20)", _R
-    ),
-    ModelRetirement(
-        "gpt-4", ("0314", "0613", "1106-preview", "0125-preview"), "2025-06-06",
-        "gpt-4o (2024-11-20)", (s.RETIRED_MODELS, s.GPT35_RETIRED),
+        "gpt-4",
+        ("0314", "0613", "1106-preview", "0125-preview"),
+        "2025-06-06",
+        "gpt-4o (2024-11-20)",
+        (s.RETIRED_MODELS, s.GPT35_RETIRED),
     ),
     ModelRetirement("gpt-4.5-preview", (), "2025-07-14", "gpt-4.1 (2025-04-14)", _R),
     ModelRetirement("o1-preview", (), "2025-07-28", "o1", _R),
     ModelRetirement(
-        "gpt-4o-realtime-preview", ("2024-10-01",), "2025-03-26", "the 2024-12-17 realtime models",
-        _R, every_version=False,
+        "gpt-4o-realtime-preview",
+        ("2024-10-01",),
+        "2025-03-26",
+        "the 2024-12-17 realtime models",
+        _R,
+        every_version=False,
     ),
     ModelRetirement("babbage-002", (), "2025-01-27", "gpt-4o-mini", _R),
     ModelRetirement("davinci-002", (), "2025-01-27", "gpt-4o-mini", _R),
@@ -194,9 +199,7 @@ MODEL_RETIREMENTS: tuple[ModelRetirement, ...] = (
     ),
     ModelRetirement("code-davinci-002", (), "2024-06-14", "a current chat model", _R),
     ModelRetirement("code-cushman-001", (), "2024-06-14", "a current chat model", _R),
-    ModelRetirement(
-        "text-similarity-ada-001", (), "2024-06-14", "text-embedding-3-small", _R
-    ),
+    ModelRetirement("text-similarity-ada-001", (), "2024-06-14", "text-embedding-3-small", _R),
     ModelRetirement("text-search-ada-001", (), "2024-06-14", "text-embedding-3-small", _R),
     ModelRetirement("MAI-DS-R1", (), "2026-02-27", "a current Foundry model", _R),
     ModelRetirement("Mistral-Nemo", (), "2026-01-30", "a current Mistral model", _R),
@@ -208,20 +211,31 @@ MODEL_RETIREMENTS: tuple[ModelRetirement, ...] = (
     ModelRetirement("Bria-2.3-Fast", (), "2025-10-31", "a current image model", _R),
     # scheduled: asserted only for a name that carries the version, or when the service says so
     ModelRetirement(
-        "gpt-4o", ("2024-05-13", "2024-08-06"), "2026-03-31", "gpt-4.1 or gpt-5", _S,
-        every_version=False, scheduled=True,
+        "gpt-4o",
+        ("2024-05-13", "2024-08-06"),
+        "2026-03-31",
+        "gpt-4.1 or gpt-5",
+        _S,
+        every_version=False,
+        scheduled=True,
     ),
     ModelRetirement(
-        "gpt-4o", ("2024-11-20",), "2026-10-01", "gpt-4.1 or gpt-5", _S,
-        every_version=False, scheduled=True,
+        "gpt-4o",
+        ("2024-11-20",),
+        "2026-10-01",
+        "gpt-4.1 or gpt-5",
+        _S,
+        every_version=False,
+        scheduled=True,
     ),
     ModelRetirement(
         "gpt-4o-mini", ("2024-07-18",), "2026-03-31", "gpt-4.1-mini", _S, scheduled=True
     ),
     ModelRetirement("o1", ("2024-12-17",), "2026-07-15", "o3", _S, scheduled=True),
     ModelRetirement("o3-mini", ("2025-01-31",), "2026-08-02", "o4-mini", _S, scheduled=True),
-    ModelRetirement("gpt-5-chat", ("2025-08-07", "2025-10-03"), "2026-03-01", "gpt-5.x", _S,
-                    scheduled=True),
+    ModelRetirement(
+        "gpt-5-chat", ("2025-08-07", "2025-10-03"), "2026-03-01", "gpt-5.x", _S, scheduled=True
+    ),
     ModelRetirement("dall-e-3", ("3",), "2026-03-04", "gpt-image-1", _S, scheduled=True),
 )
 
@@ -248,4 +262,3 @@ def retired_model(name: str | None, *, now: float) -> tuple[ModelRetirement, str
         if best is None or len(head) > len(best[0].name):
             best = (item, pinned)
     return best
-

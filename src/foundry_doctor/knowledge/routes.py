@@ -101,7 +101,7 @@ def _template_matches(template: str, path: str) -> bool:
     got = path.split("/")
     if len(want) != len(got):
         return False
-    return all(w == g or (w.startswith("{") and bool(g)) for w, g in zip(want, got))
+    return all(w == g or (w.startswith("{") and bool(g)) for w, g in zip(want, got, strict=True))
 
 
 _DEPLOYMENT_OPERATIONS = (
@@ -165,20 +165,32 @@ SURFACES: tuple[Surface, ...] = (
         ("openai",),
         (
             Operation("responses", versions=v.RESPONSES_DATED.values),
-            Operation("responses/{id}", methods=("GET", "DELETE"), versions=v.RESPONSES_DATED.values),
+            Operation(
+                "responses/{id}", methods=("GET", "DELETE"), versions=v.RESPONSES_DATED.values
+            ),
             Operation(
                 "responses/{id}/input_items", methods=("GET",), versions=v.RESPONSES_DATED.values
             ),
-            Operation("assistants", methods=_CRUD, since=_ASSISTANTS_SINCE, retired="assistants-api"),
-            Operation("assistants/{id}", methods=_CRUD, since=_ASSISTANTS_SINCE, retired="assistants-api"),
-            Operation("threads/**", methods=_CRUD, since=_ASSISTANTS_SINCE, retired="assistants-api"),
+            Operation(
+                "assistants", methods=_CRUD, since=_ASSISTANTS_SINCE, retired="assistants-api"
+            ),
+            Operation(
+                "assistants/{id}", methods=_CRUD, since=_ASSISTANTS_SINCE, retired="assistants-api"
+            ),
+            Operation(
+                "threads/**", methods=_CRUD, since=_ASSISTANTS_SINCE, retired="assistants-api"
+            ),
             Operation("vector_stores/**", methods=_CRUD, since=("2024-02-15-preview",)),
             Operation("files/**", methods=_CRUD, since=("2024-02-15-preview",)),
             Operation("batches/**", methods=("GET", "POST"), since=("2024-07-01-preview",)),
             Operation(
                 "images/generations:submit",
-                versions=("2023-06-01-preview", "2023-07-01-preview", "2023-08-01-preview",
-                          "2023-09-01-preview"),
+                versions=(
+                    "2023-06-01-preview",
+                    "2023-07-01-preview",
+                    "2023-08-01-preview",
+                    "2023-09-01-preview",
+                ),
                 retired="dall-e-2",
             ),
             Operation("operations/images/{id}", methods=("GET",), retired="dall-e-2"),
@@ -333,16 +345,16 @@ SURFACES: tuple[Surface, ...] = (
             Operation("agents:generate"),
             Operation("connections/**", methods=("GET", "POST")),
             Operation("deployments/**", methods=("GET",)),
-            Operation("datasets/**", methods=_CRUD + ("PUT", "PATCH")),
-            Operation("indexes/**", methods=_CRUD + ("PUT", "PATCH")),
-            Operation("evaluators/**", methods=_CRUD + ("PUT",)),
-            Operation("evaluationrules/**", methods=_CRUD + ("PUT",)),
-            Operation("evaluationtaxonomies/**", methods=_CRUD + ("PUT",)),
-            Operation("evaluations/**", methods=_CRUD + ("PUT", "PATCH")),
+            Operation("datasets/**", methods=(*_CRUD, "PUT", "PATCH")),
+            Operation("indexes/**", methods=(*_CRUD, "PUT", "PATCH")),
+            Operation("evaluators/**", methods=(*_CRUD, "PUT")),
+            Operation("evaluationrules/**", methods=(*_CRUD, "PUT")),
+            Operation("evaluationtaxonomies/**", methods=(*_CRUD, "PUT")),
+            Operation("evaluations/**", methods=(*_CRUD, "PUT", "PATCH")),
             Operation("memory_stores/**", methods=_CRUD),
             Operation("toolboxes/**", methods=_CRUD),
             Operation("skills/**", methods=_CRUD),
-            Operation("schedules/**", methods=_CRUD + ("PUT",)),
+            Operation("schedules/**", methods=(*_CRUD, "PUT")),
             Operation("routines/**", methods=_CRUD),
             Operation("redteams/**", methods=_CRUD),
             Operation("models/**", methods=("GET", "PUT", "DELETE")),
@@ -466,11 +478,11 @@ def audiences_for(item: Surface, cloud: CloudName) -> tuple[str, ...]:
     not known for that cloud). ``https://ai.azure.com`` is documented for the public cloud
     only; the current docs recommend it where both are accepted (:data:`.LIFECYCLE`)."""
     found: list[str] = []
-    for token in item.audiences:
-        if token == "ai":
+    for name in item.audiences:
+        if name == "ai":
             if cloud == "public":
                 found.append(AI_AUDIENCE)
-        elif token == "ml":
+        elif name == "ml":
             if cloud == "public":
                 found.append(ML_AUDIENCE)
         else:

@@ -129,9 +129,7 @@ MODEL_VERSION_AS_API_VERSION = Source(
     "microsoft/semantic-kernel#10201",
     "troubleshooting-facts.md",
 )
-RESPONSES_TOO_NEW = Source(
-    "RESPONSES-400", "BerriAI/litellm#22141 (2026-02)", "wire.md"
-)
+RESPONSES_TOO_NEW = Source("RESPONSES-400", "BerriAI/litellm#22141 (2026-02)", "wire.md")
 ENTRA_TROUBLESHOOTING = Source(
     "ENTRA-TS",
     "MicrosoftDocs/azure-ai-docs articles/foundry/foundry-models/includes/configure-entra-id/"

@@ -29,7 +29,7 @@ __all__ = [
     "upgrade",
 ]
 
-TOKEN_SCOPE = "token-scope"
+TOKEN_SCOPE = "token-scope"  # noqa: S105 - the name of a fix, not a secret
 ROLE_ASSIGNMENT = "role-assignment"
 ENDPOINT = "endpoint"
 API_VERSION = "api-version"

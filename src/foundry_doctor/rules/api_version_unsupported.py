@@ -35,9 +35,7 @@ def _advice(ctx: RuleContext, surface: Surface | None, difference: Difference | 
     kind = difference.kind if difference is not None else None
     lines: list[str] = []
     if name in ("v1", "project-v1") or kind == "api-version-dated-on-v1":
-        lines.append(
-            "send no api-version on /openai/v1/ ('preview' only for preview features)"
-        )
+        lines.append("send no api-version on /openai/v1/ ('preview' only for preview features)")
         if ctx.client == "openai.AzureOpenAI":
             lines.append(
                 "AzureOpenAI always adds one: call the v1 path with the OpenAI class, "
@@ -86,9 +84,7 @@ def _from_route(ctx: RuleContext) -> Finding | None:
         tier = Tier.CERTAIN
     explanation = f"The api-version does not fit the route: {first.detail}."
     if first.kind == "api-version-missing" and ctx.status == 404:
-        explanation += (
-            " Without one the service answers 404, as if the path did not exist."
-        )
+        explanation += " Without one the service answers 404, as if the path did not exist."
     elif first.kind == "api-version-model-version":
         explanation += (
             " A model version and an api-version are different things: the deployment fixes the "

@@ -16,6 +16,7 @@ from foundry_doctor.rules.base import Rule
 
 __all__ = ["CATALOGUE", "FALLBACK", "RULES_BY_KEY", "SLUGS", "find_rule"]
 
+
 def _module_names() -> Iterator[str]:
     """The package's modules: a directory listing where the package is a directory (the
     cheap, usual case), pkgutil's iteration otherwise (a zip archive)."""

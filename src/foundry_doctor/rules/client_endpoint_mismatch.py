@@ -163,7 +163,9 @@ def _client_shape(ctx: RuleContext) -> Finding | None:
 
 
 def _auth(ctx: RuleContext) -> Literal["token", "key"]:
-    if ctx.credential == "api-key" or (ctx.auth_known and ctx.auth.key_headers and ctx.bearer != "jwt"):
+    if ctx.credential == "api-key" or (
+        ctx.auth_known and ctx.auth.key_headers and ctx.bearer != "jwt"
+    ):
         return "key"
     return "token"
 
@@ -175,7 +177,7 @@ def _migration_line(ctx: RuleContext) -> str:
     v1 = expected_endpoint(client_spec("openai.OpenAI"), ctx.resource, ctx.cloud)
     return (
         f"azure-ai-inference was retired {retirement('azure-ai-inference').when()} and the "
-        f"/models API {retired.when()}: use OpenAI(base_url=\"{v1}\", api_key=...) with "
+        f'/models API {retired.when()}: use OpenAI(base_url="{v1}", api_key=...) with '
         'model="<deployment name>" instead'
     )
 

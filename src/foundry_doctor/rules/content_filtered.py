@@ -3,7 +3,7 @@ content policy, not access."""
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.diagnosis.model import Finding, Tier
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext

@@ -66,19 +66,19 @@ class RuleContext:
         "_family",
         "_message_evidence",
         "_surface",
-        "credential_failure",
-        "reached_service",
         "auth",
         "body",
         "body_audiences",
         "claims",
         "client",
         "configured",
+        "credential_failure",
         "facts",
         "include_personal",
         "meanings",
         "now",
         "now_observed",
+        "reached_service",
         "request",
         "site",
         "spec",
@@ -227,7 +227,9 @@ class RuleContext:
     @property
     def on_project(self) -> bool:
         """Whether the call went to a Foundry project's routes."""
-        return self.on("project", "project-v1", "project-dated", "agent-endpoint", "agent-application")
+        return self.on(
+            "project", "project-v1", "project-dated", "agent-endpoint", "agent-application"
+        )
 
     @property
     def resource(self) -> str | None:

@@ -13,7 +13,6 @@ from foundry_doctor.rules.fixes import client_line, header_label, scope_of
 from foundry_doctor.rules.meaning import Meaning
 
 
-
 def _route(ctx: RuleContext) -> Surface | None:
     """The route the call went to; Claude's when no URL is known and the model is Claude."""
     found = ctx.surface
@@ -99,7 +98,9 @@ def _key_as_bearer(ctx: RuleContext) -> Finding | None:
     if ctx.api_key_sent or ctx.auth.x_api_key or ctx.auth.subscription_key:
         return None
     if ctx.client == "openai.OpenAI":
-        return None  # it always sends keys this way; a route that refuses them is the endpoint's fault
+        return (
+            None  # it always sends keys this way; a route that refuses them is the endpoint's fault
+        )
     route = _route(ctx)
     if "authorization" in _key_headers_read(ctx, route) or ctx.family in ("apim", "unknown"):
         return None  # these read a key as a bearer token (or are a gateway's business)
@@ -182,7 +183,9 @@ def _key_in_unread_header(ctx: RuleContext) -> Finding | None:
         tier=Tier.STRONG if stated and not elsewhere else Tier.LIKELY,
         evidence=(
             Evidence("key sent in", ", ".join(sent), expected=", ".join(read)),
-            Evidence("model", ctx.model) if route is not None and route.name == "anthropic" and ctx.model else None,
+            Evidence("model", ctx.model)
+            if route is not None and route.name == "anthropic" and ctx.model
+            else None,
             ctx.message_evidence(),
         ),
         fix=(_unread_fix(read),),

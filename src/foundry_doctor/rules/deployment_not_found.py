@@ -107,7 +107,9 @@ RULE = Rule(
     ),
     detect=detect,
     claims=claims(
-        400, 404, meanings=(Meaning.DEPLOYMENT_MISSING, Meaning.MODEL_UNNAMED, Meaning.RESOURCE_NOT_FOUND)
+        400,
+        404,
+        meanings=(Meaning.DEPLOYMENT_MISSING, Meaning.MODEL_UNNAMED, Meaning.RESOURCE_NOT_FOUND),
     ),
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/how-to/create-resource",
 )

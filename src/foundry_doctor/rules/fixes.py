@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from foundry_doctor.facts.endpoints import EndpointInfo, normalize_audience
 from foundry_doctor.facts.redaction import safe_url
 from foundry_doctor.knowledge import api_versions
-from foundry_doctor.knowledge.clients import ClientSpec, client_spec, expected_endpoint
+from foundry_doctor.knowledge.clients import ClientSpec, expected_endpoint
 from foundry_doctor.knowledge.hosts import cloud_spec
 from foundry_doctor.knowledge.routes import AI_AUDIENCE
 from foundry_doctor.rules.context import RuleContext
@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_API_VERSION",
-    "header_label",
     "client_endpoint",
     "client_line",
+    "header_label",
     "intended_url",
     "principal_argument",
     "recommended_audience",

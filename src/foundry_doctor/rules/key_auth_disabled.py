@@ -37,8 +37,7 @@ def detect(ctx: RuleContext) -> Finding | None:
         ),
         fix=(
             "switch to Entra ID: " + client_line(ctx, auth="token"),
-            "give the calling identity a data-plane role: "
-            + role_assignment_lines(ctx, role)[0],
+            "give the calling identity a data-plane role: " + role_assignment_lines(ctx, role)[0],
             "only if policy allows keys again: az resource update --ids <resource id> "
             "--set properties.disableLocalAuth=false",
         ),

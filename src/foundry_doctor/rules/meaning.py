@@ -138,8 +138,17 @@ _SOURCES: tuple[tuple[Meaning, tuple[str, ...], str], ...] = (
     ),
     (
         Meaning.CREDENTIAL_MISSING,
-        ("missing a", "missing c", "provide", "no api", "no cred", "no auth", "header (is"
-         , "header is", "header not"),
+        (
+            "missing a",
+            "missing c",
+            "provide",
+            "no api",
+            "no cred",
+            "no auth",
+            "header (is",
+            "header is",
+            "header not",
+        ),
         r"missing (?:an? )?(?:api[ -]?key|credentials?|authorization)"
         r"|(?:didn'?t|did not|must|need to) provide (?:an? |your )?(?:api[ -]?)?key"
         r"|no (?:api[ -]?key|credentials?|authorization header)(?: was)? "
@@ -220,8 +229,12 @@ _SOURCES: tuple[tuple[Meaning, tuple[str, ...], str], ...] = (
         ("project",),
         r"project[^.]{0,60}\b(?:does not exist|doesn'?t exist|not found|could not be found)",
     ),
-    (Meaning.RESOURCE_NOT_FOUND, ("not found", "does not exist", "no such"), r"\bnot found\b"
-        r"|does not exist|no such"),
+    (
+        Meaning.RESOURCE_NOT_FOUND,
+        ("not found", "does not exist", "no such"),
+        r"\bnot found\b"
+        r"|does not exist|no such",
+    ),
     (
         Meaning.API_VERSION_REJECTED,
         ("version",),

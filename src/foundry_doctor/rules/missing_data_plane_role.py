@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
 from typing import TYPE_CHECKING
 
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext

@@ -28,7 +28,7 @@ def _fix(ctx: RuleContext, family: ModelFamily | None, model: str | None) -> lis
         return [
             f"call Claude on its own route: https://{_host(ctx)}/anthropic/v1/messages with "
             "'anthropic-version: 2023-06-01' - AnthropicFoundry(resource='<resource>', "
-            f"api_key=...) from the anthropic SDK builds it; model=\"{name}\"",
+            f'api_key=...) from the anthropic SDK builds it; model="{name}"',
         ]
     return [
         f'OpenAI(base_url="https://{_host(ctx)}/openai/v1/", api_key=...) and '

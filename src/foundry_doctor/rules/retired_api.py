@@ -114,8 +114,8 @@ def _fix(ctx: RuleContext, gone: list[SurfaceRetirement]) -> list[str]:
         return lines
     if "assistants-api" in keys:
         return [
-            "move to Foundry Agents: AIProjectClient(endpoint=\"https://<resource>.services.ai."
-            "azure.com/api/projects/<project>\", credential=DefaultAzureCredential()) and its "
+            'move to Foundry Agents: AIProjectClient(endpoint="https://<resource>.services.ai.'
+            'azure.com/api/projects/<project>", credential=DefaultAzureCredential()) and its '
             "agents and Responses API",
         ]
     return [f"move to {gone[0].replacement}"]
@@ -147,9 +147,7 @@ RULE = Rule(
         "?api-version=2024-05-01-preview after 2026-08-26 -> 404."
     ),
     detect=detect,
-    claims=claims(
-        400, 401, 403, 404, 410, meanings=(Meaning.RETIRED, Meaning.RESOURCE_NOT_FOUND)
-    ),
+    claims=claims(400, 401, 403, 404, 410, meanings=(Meaning.RETIRED, Meaning.RESOURCE_NOT_FOUND)),
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle",
     static=static,
 )

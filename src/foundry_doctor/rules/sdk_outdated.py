@@ -45,9 +45,7 @@ def _project_client_scope(ctx: RuleContext) -> bool:
 
 
 def _credential_not_sent(ctx: RuleContext) -> bool:
-    return ctx.status in (None, 401) and (
-        ctx.sent_nothing or ctx.says(Meaning.CREDENTIAL_MISSING)
-    )
+    return ctx.status in (None, 401) and (ctx.sent_nothing or ctx.says(Meaning.CREDENTIAL_MISSING))
 
 
 def _token_provider_as_key(ctx: RuleContext) -> bool:
@@ -59,7 +57,7 @@ def _token_provider_as_key(ctx: RuleContext) -> bool:
     )
 
 
-_SYMPTOMS: Mapping["Symptom", Callable[[RuleContext], bool]] = {
+_SYMPTOMS: Mapping[Symptom, Callable[[RuleContext], bool]] = {
     "key-sent-as-bearer": _key_went_as_bearer,
     "stale-token-on-retry": _retry_kept_stale_token,
     "project-client-scope": _project_client_scope,
@@ -117,7 +115,9 @@ def _upgrade(issue: SdkIssue) -> str:
     return line
 
 
-def _lines(ctx: RuleContext, *, symptoms: bool) -> tuple[list[str], list[str], list[Evidence], list[str], set[str]]:
+def _lines(
+    ctx: RuleContext, *, symptoms: bool
+) -> tuple[list[str], list[str], list[Evidence], list[str], set[str]]:
     explaining: list[str] = []
     nearby: list[str] = []
     evidence: list[Evidence] = []
