@@ -2,12 +2,13 @@
 
 A process that meets its first failure pays for everything the engine loads on first use: the
 diagnosis model, the facts readers, the service tables (hosts, routes, api-versions, clients,
-roles, retirements), the rules and the patterns they compile. Each run is a fresh interpreter
-with a warm bytecode cache (what an installed wheel gives) that imports the SDKs, imports
-``foundry_doctor`` (its own, separate budget: ``import_time.py``) and then times, with
-``time.perf_counter``, everything from there on: importing ``Facts`` and the first
+roles, retirements), the rules and the patterns they compile, and the installed SDK versions
+the integrations pass along. Each run is a fresh interpreter with a warm bytecode cache (what
+an installed wheel gives) that imports the SDKs, imports ``foundry_doctor`` (its own, separate
+budget: ``import_time.py``) and then times, with ``time.perf_counter``, everything from there
+on: importing ``Facts`` and the first
 
-    Facts.observe(...)  ->  foundry_doctor.diagnose(facts)  ->  diagnosis.render()
+    Facts.observe(..., sdk_versions=installed_versions())  ->  diagnose(facts)  ->  render()
 
 of a realistic failure (azure-ai-inference's default ml.azure.com token against a Foundry
 ``/models`` endpoint, answered by the service's 401). The same is timed in a bare interpreter
@@ -57,6 +58,7 @@ token = {token!r}
 region.begin()
 start = time.perf_counter()
 from foundry_doctor.facts import Facts
+from foundry_doctor.facts.versions import installed_versions
 facts = Facts.observe(
     status=401,
     request_headers={{"Authorization": "Bearer " + token, "Content-Type": "application/json"}},
@@ -70,6 +72,7 @@ facts = Facts.observe(
     url="https://myres.services.ai.azure.com/models/chat/completions?api-version=2024-05-01-preview",
     model="gpt-4o",
     now=time.time(),
+    sdk_versions=installed_versions(),
 )
 text = foundry_doctor.diagnose(facts).render()
 elapsed = time.perf_counter() - start

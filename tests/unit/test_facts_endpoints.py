@@ -187,3 +187,10 @@ def test_normalize_audience() -> None:
 )
 def test_junk_never_raises(junk: object) -> None:
     classify_endpoint(junk)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "url", ["https:// res.openai.azure.com/", "https://res .openai.azure.com/", "https://a\tb/"]
+)
+def test_a_host_with_white_space_is_no_host(url: str) -> None:
+    assert classify_endpoint(url) is None

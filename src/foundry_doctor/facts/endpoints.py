@@ -156,7 +156,7 @@ def _split(text: str) -> tuple[str, str, str, str] | None:
         if authority.startswith("[")
         else authority.split(":", 1)[0]
     )
-    if not host or any(char.isspace() for char in authority):
+    if not host or authority.split(None, 1) != [authority]:
         return None
     port = authority[len(host) :]
     if port and not (port.startswith(":") and port[1:].isdigit()):

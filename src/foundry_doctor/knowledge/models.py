@@ -7,6 +7,7 @@ those), another publisher's model sold on Foundry (reached through ``/openai/v1`
 (served only on ``/anthropic``). Names are split into lower-case words; no regular expressions.
 """
 
+import functools
 from typing import Literal, NamedTuple
 
 from foundry_doctor.knowledge import sources as s
@@ -125,7 +126,12 @@ def family_of_model(name: str | None) -> ModelFamily | None:
     """The family a model or deployment name belongs to, or ``None`` when it is not known."""
     if not name:
         return None
-    parts = words(name[:128])
+    return _family_of(name[:128])
+
+
+@functools.lru_cache(maxsize=256)
+def _family_of(name: str) -> ModelFamily | None:
+    parts = words(name)
     if not parts:
         return None
     for item in FAMILIES:

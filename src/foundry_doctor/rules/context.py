@@ -158,7 +158,7 @@ class RuleContext:
 
     def says(self, *meanings: Meaning) -> bool:
         """Whether the error body expresses any of ``meanings``."""
-        return any(meaning in self.meanings for meaning in meanings)
+        return not self.meanings.isdisjoint(meanings)
 
     @property
     def stated_causes(self) -> frozenset[Meaning]:

@@ -36,6 +36,10 @@ __all__ = [
 class Meaning(enum.Enum):
     """One idea an error message can express."""
 
+    # Members are singletons compared by identity: hash them the same way, in C (the engine
+    # tests membership in sets of meanings on every diagnosis; ``Enum.__hash__`` is Python).
+    __hash__ = object.__hash__
+
     TOKEN_REJECTED = enum.auto()  # a bearer token was missing, invalid, expired, mis-addressed
     TOKEN_EXPIRED = enum.auto()  # says plainly (and only) that the token expired
     AUDIENCE_REJECTED = enum.auto()  # says plainly (and only) that the audience is wrong
