@@ -154,6 +154,9 @@ def test_client_specs_build_urls() -> None:
     assert clients.build_url(inference, "https://r.services.ai.azure.com/models", "embeddings") == (
         "https://r.services.ai.azure.com/models/embeddings?api-version=2024-05-01-preview"
     )
+    assert clients.build_url(  # a query or fragment in an endpoint is no part of the base URL
+        clients.client_spec("openai.OpenAI"), "https://r/openai/v1/?api-version=v1#x", "responses"
+    ) == ("https://r/openai/v1/responses")
     assert (
         clients.build_url(clients.client_spec("azure-ai-projects"), "https://x", "agents") is None
     )

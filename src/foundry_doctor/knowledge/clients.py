@@ -227,14 +227,16 @@ def build_url(
     api_version: str | None = None,
 ) -> str | None:
     """The URL ``spec``'s client requests for ``operation`` when given ``endpoint``, built the
-    way that client builds it; ``None`` for a client without a fixed way."""
+    way that client builds it (on the endpoint's path: a query or fragment in the endpoint is
+    no part of a base URL); ``None`` for a client without a fixed way."""
+    base = endpoint.split("#", 1)[0].split("?", 1)[0].rstrip("/")
     template = spec.url_template
     if spec.deployment_url_template is not None and operation in DEPLOYMENT_OPERATIONS:
         template = spec.deployment_url_template
     if template is None:
         return None
     url = template.format(
-        endpoint=endpoint.rstrip("/"), operation=operation, deployment=deployment or "<deployment>"
+        endpoint=base, operation=operation, deployment=deployment or "<deployment>"
     )
     version = api_version
     if spec.api_version == "always":

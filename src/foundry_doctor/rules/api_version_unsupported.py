@@ -56,11 +56,28 @@ def _advice(ctx: RuleContext, surface: Surface | None, difference: Difference | 
                 "https://<resource>.openai.azure.com/openai/v1/responses with the OpenAI class"
             )
         return lines
+    if kind == "api-version-missing" and ctx.client == "openai.AzureOpenAI":
+        lines.append(
+            f'give the client api_version="{DEFAULT_API_VERSION}" (or set OPENAI_API_VERSION), '
+            "or move to the v1 API (https://<resource>.openai.azure.com/openai/v1/) with the "
+            "OpenAI class, which needs none"
+        )
+        return lines
     lines.append(
         f"use a current api-version such as {DEFAULT_API_VERSION}, or move to the v1 API "
         "(https://<resource>.openai.azure.com/openai/v1/), which needs none"
     )
     return lines
+
+
+def _azure_openai_note(ctx: RuleContext, difference: Difference) -> str:
+    """What AzureOpenAI does about a missing api-version (openai-python's lib/azure.py)."""
+    if difference.kind != "api-version-missing" or ctx.client != "openai.AzureOpenAI":
+        return ""
+    return (
+        " AzureOpenAI sends its api_version on every call and will not start without one "
+        "(api_version=... or the OPENAI_API_VERSION variable)."
+    )
 
 
 def _from_route(ctx: RuleContext) -> Finding | None:
@@ -92,6 +109,7 @@ def _from_route(ctx: RuleContext) -> Finding | None:
         )
     elif generic_404:
         explanation += " The service answers 404 for versions a route does not serve."
+    explanation += _azure_openai_note(ctx, first)
     intended = intended_url(ctx)
     fix = _advice(ctx, info.match.surface, first)
     if intended and info.match.surface is not None and info.match.surface.name not in ("v1",):
@@ -167,7 +185,8 @@ def static(ctx: RuleContext) -> Finding | None:
     first = info.match.version_differences[0]
     return _finding(
         ctx,
-        f"The api-version does not fit the route the client will call: {first.detail}.",
+        f"The api-version does not fit the route the client will call: {first.detail}."
+        + _azure_openai_note(ctx, first),
         Tier.STRONG if first.kind in _SURE else Tier.LIKELY,
         _advice(ctx, info.match.surface, first),
         sent=info.api_version,
