@@ -1,11 +1,11 @@
 """Run every foundry-doctor benchmark in sequence and print one Markdown table of the figures.
 
-Runs ``success_overhead.py``, ``error_path.py``, ``streaming_ttfb.py`` and ``import_time.py``
-(each in its own interpreter, so one's imports and warm caches do not help another), shows
-their reports as they go, then prints the headline figures (metric, measured, goal, verdict)
-as a Markdown table for the README. ``--quick`` is passed through to each. Exits non-zero
-when a benchmark fails to run or a pass/fail check (the SDK-free import) fails; a goal missed
-by a measurement is reported in the table, not turned into an exit status.
+Runs ``success_overhead.py``, ``error_path.py``, ``first_diagnosis.py``, ``streaming_ttfb.py``
+and ``import_time.py`` (each in its own interpreter, so one's imports and warm caches do not
+help another), shows their reports as they go, then prints the headline figures (metric,
+measured, goal, verdict) as a Markdown table for the README. ``--quick`` is passed through to
+each. Exits non-zero when a benchmark fails to run or a pass/fail check (the SDK-free import)
+fails; a goal missed by a measurement is reported in the table, not turned into an exit status.
 
     python benchmarks/run_all.py            # the full run, a few minutes at most
     python benchmarks/run_all.py --quick    # smoke run
@@ -27,7 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import Figure, parser, verdict
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("success_overhead", "error_path", "streaming_ttfb", "import_time")
+BENCHMARKS = (
+    "success_overhead",
+    "error_path",
+    "first_diagnosis",
+    "streaming_ttfb",
+    "import_time",
+)
 
 
 def run(name: str, quick: bool, out: Path) -> tuple[int, list[Figure], float]:

@@ -104,7 +104,7 @@ def test_text_output_names_the_sources_and_the_verdict(
         (["--endpoint", f"{V1}chat/completions", "--auth", "key"], "endpoint-path-wrong"),
         (["--endpoint", V1, "--api-version", "2024-10-21"], "api-version-unsupported"),
         (
-            ["--client", "AzureOpenAI", "--endpoint", AOAI, "--api-version", "2023-03-15-preview"],
+            ["--client", "AzureOpenAI", "--endpoint", AOAI, "--api-version", "2024-05-13"],
             "api-version-unsupported",
         ),
         (

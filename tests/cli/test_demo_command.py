@@ -15,11 +15,11 @@ EXPECTED_RULES = [
     "missing-data-plane-role",
     "missing-data-plane-role",
     "credential-in-wrong-header",
-    "client-endpoint-mismatch",
     "deployment-not-found",
     "token-expired",
     "token-wrong-tenant",
     "client-endpoint-mismatch",
+    "api-version-unsupported",
     "retired-api",
 ]
 
@@ -38,6 +38,7 @@ def test_json_tour(capsys: pytest.CaptureFixture[str]) -> None:
         assert instrumented["exception"] == bare["exception"]  # same class name and module
         assert instrumented["message"].startswith(bare["message"])
         rules.append(instrumented["diagnosis"]["rule"])
+        assert instrumented["diagnosis"]["secondary"] == []  # one clear cause per step
     assert rules == EXPECTED_RULES
     assert "eyJ" not in out  # no JWT (header or payload) anywhere
     assert "Bearer " not in out

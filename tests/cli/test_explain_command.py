@@ -82,7 +82,7 @@ def test_pasted_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", text]) == 0
     out = capsys.readouterr().out
     assert "[FD106 missing-data-plane-role]" in out
-    assert "Cognitive Services User" in out
+    assert "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd" in out  # Cognitive Services OpenAI User, by ID
 
 
 def test_pasted_text_from_stdin_as_json(

@@ -63,6 +63,13 @@ def test_truncated_json_is_read_by_fragments() -> None:
     assert body.message.startswith("Principal")
 
 
+def test_fragments_unescape_the_message() -> None:
+    body = parse_error_body(
+        '{"error":{"message":"the \\"gpt-4o\\" deployment\\nis gone","x":"' + "y" * 9000
+    )
+    assert body.message == 'the "gpt-4o" deployment\nis gone'
+
+
 def test_plain_text_and_bytes() -> None:
     assert parse_error_body("Bad gateway").shape == "text"
     assert parse_error_body(b'{"error":{"code":"x"}}').code == "x"

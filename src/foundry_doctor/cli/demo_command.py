@@ -48,6 +48,7 @@ def _azure_openai(
     *,
     principal: str | None = "alice",
     lifetime: int = 3600,
+    scope: str = "https://cognitiveservices.azure.com/.default",
     key_of: str | None = None,
     key_as_token: bool = False,
 ) -> Callable[[Any, bool], Callable[[], object]]:
@@ -64,11 +65,7 @@ def _azure_openai(
             auth = {"api_key": emulator.key(key_of)}
         else:
             credential = emulator.credential(principal, lifetime=lifetime)
-            auth = {
-                "azure_ad_token_provider": get_bearer_token_provider(
-                    credential, "https://cognitiveservices.azure.com/.default"
-                )
-            }
+            auth = {"azure_ad_token_provider": get_bearer_token_provider(credential, scope)}
         client = openai.AzureOpenAI(
             azure_endpoint=endpoint, api_version="2024-10-21", max_retries=0, **auth
         )
@@ -80,24 +77,51 @@ def _azure_openai(
     return make
 
 
+def _openai_v1(
+    model: str,
+    *,
+    principal: str | None = None,
+    api_version: str | None = None,
+) -> Callable[[Any, bool], Callable[[], object]]:
+    """The OpenAI class on the resource's v1 endpoint, with a key or a principal's token."""
+
+    def make(emulator: Any, instrumented: bool) -> Callable[[], object]:
+        import openai
+        from azure.identity import get_bearer_token_provider
+
+        import foundry_doctor
+
+        api_key: Any = emulator.key("myres")
+        if principal is not None:
+            api_key = get_bearer_token_provider(
+                emulator.credential(principal), "https://ai.azure.com/.default"
+            )
+        query = {"api-version": api_version} if api_version else None
+        client = openai.OpenAI(base_url=V1, api_key=api_key, default_query=query, max_retries=0)
+        if instrumented:
+            client = foundry_doctor.instrument(client)
+        messages: Any = [{"role": "user", "content": "hello"}]
+        return lambda: client.chat.completions.create(model=model, messages=messages)
+
+    return make
+
+
 MODELS = "https://myres.services.ai.azure.com/models"
 _COGSVC = "https://cognitiveservices.azure.com/.default"
 AOAI = "https://myres.openai.azure.com"
+V1 = f"{AOAI}/openai/v1/"
 
+#: one cause per step, on the current surfaces; the retired Model Inference API comes last
 STEPS = (
     _Step(
-        "azure-ai-inference with its default token scope (ml.azure.com)",
-        _inference(MODELS, "gpt-4o"),
+        "AzureOpenAI with a token for another audience (ml.azure.com)",
+        _azure_openai(AOAI, "gpt-4o", scope="https://ml.azure.com/.default"),
         {},
     ),
-    _Step(
-        "an identity with no data-plane role",
-        _inference(MODELS, "gpt-4o", principal="dave", scope=_COGSVC),
-        {},
-    ),
+    _Step("an identity with no data-plane role", _openai_v1("gpt-4o", principal="dave"), {}),
     _Step(
         "Cognitive Services OpenAI User calling a non-OpenAI model",
-        _inference(MODELS, "Llama-3.3-70B-Instruct", principal="bob", scope=_COGSVC),
+        _openai_v1("DeepSeek-R1", principal="bob"),
         {},
     ),
     _Step(
@@ -105,15 +129,19 @@ STEPS = (
         _azure_openai(AOAI, "gpt-4o", key_as_token=True),
         {},
     ),
-    _Step(
-        "azure-ai-inference given the resource URL without /models",
-        _inference(MODELS.removesuffix("/models"), "gpt-4o", scope=_COGSVC),
-        {},
-    ),
     _Step("a deployment name that does not exist", _azure_openai(AOAI, "gpt4o"), {}),
     _Step("an expired token", _azure_openai(AOAI, "gpt-4o", lifetime=-600), {}),
     _Step("a token from another tenant", _azure_openai(AOAI, "gpt-4o", principal="eve"), {}),
-    _Step("AzureOpenAI pointed at the /models endpoint", _azure_openai(MODELS, "gpt-4o"), {}),
+    _Step(
+        "AzureOpenAI pointed at the v1 endpoint",
+        _azure_openai(f"{AOAI}/openai/v1", "gpt-4o", key_of="myres"),
+        {},
+    ),
+    _Step(
+        "a dated api-version on the v1 path",
+        _openai_v1("gpt-4o", api_version="2024-10-21"),
+        {},
+    ),
     _Step(
         "the retired Model Inference API",
         _inference(MODELS, "gpt-4o", scope=_COGSVC),

@@ -1,16 +1,50 @@
 """What we tell the user: a :class:`Diagnosis` (the primary root cause) with its evidence,
-its fix, and secondary findings."""
+its fix, and secondary findings.
 
-from __future__ import annotations
+The types are immutable named tuples: cheap to define, which matters because a process pays
+for them on its first failure (the first diagnosis has a budget of its own).
+"""
 
-from dataclasses import dataclass, field
-from typing import Any
+import enum
+from typing import Any, NamedTuple
 
-__all__ = ["Diagnosis", "Evidence", "Finding"]
+__all__ = ["Diagnosis", "Evidence", "Finding", "Tier"]
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Tier(enum.IntEnum):
+    """How sure a finding is; the engine ranks findings by it.
+
+    ``NOTE`` is worth knowing next to the real cause, never the cause itself. ``POSSIBLE`` is a
+    best guess that the missing facts would settle, ``LIKELY`` fits the facts with nothing
+    explaining them better, ``STRONG`` is proven by the facts (a decoded claim, a header that
+    was or was not sent), ``CERTAIN`` is named outright by the service's answer.
+    """
+
+    NOTE = 1
+    POSSIBLE = 2
+    LIKELY = 3
+    STRONG = 4
+    CERTAIN = 5
+
+    @property
+    def confidence(self) -> str:
+        """``"high"``, ``"medium"`` or ``"low"`` (a note is ``"low"``)."""
+        if self >= Tier.STRONG:
+            return "high"
+        if self == Tier.LIKELY:
+            return "medium"
+        return "low"
+
+    @property
+    def score(self) -> int:
+        """A number on the 0-100 scale older consumers of :attr:`Finding.score` read."""
+        return _SCORES[self]
+
+
+_SCORES = {Tier.NOTE: 40, Tier.POSSIBLE: 55, Tier.LIKELY: 75, Tier.STRONG: 88, Tier.CERTAIN: 95}
+
+
+class Evidence(NamedTuple):
     """One observed value set against what was expected, e.g. a token audience against the
     audiences the endpoint accepts. ``expected`` is ``None`` for a plain observation."""
 
@@ -27,12 +61,13 @@ class Evidence:
         return {"label": self.label, "actual": self.actual, "expected": self.expected}
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One rule's conclusion about the facts: which rule, how sure, and what it found.
 
-    ``score`` orders findings: the highest becomes the primary diagnosis; the others (those
-    that are root causes in their own right or aggravating factors) become secondary.
+    ``tier`` says how sure it is; the engine makes the surest finding the primary diagnosis
+    and keeps others as secondary when they add something to do. ``actions`` name what the
+    fix does (``"token-scope"``, ``"role-assignment"``, ``"migrate:models-api"``, ...): a
+    secondary finding is kept only when it adds an action the primary lacks.
     ``missing_facts`` name what else would have to be known to be sure.
     """
 
@@ -40,11 +75,21 @@ class Finding:
     code: str
     title: str
     explanation: str
-    score: int = 50
+    tier: Tier = Tier.LIKELY
     evidence: tuple[Evidence, ...] = ()
     fix: tuple[str, ...] = ()
     docs_url: str | None = None
     missing_facts: tuple[str, ...] = ()
+    actions: frozenset[str] = frozenset()
+
+    @property
+    def confidence(self) -> str:
+        return self.tier.confidence
+
+    @property
+    def score(self) -> int:
+        """The tier on a 0-100 scale (kept for older consumers; the engine ranks by tier)."""
+        return self.tier.score
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +97,7 @@ class Finding:
             "code": self.code,
             "title": self.title,
             "explanation": self.explanation,
+            "confidence": self.confidence,
             "score": self.score,
             "evidence": [item.to_dict() for item in self.evidence],
             "fix": list(self.fix),
@@ -60,8 +106,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnosis:
+class Diagnosis(NamedTuple):
     """The root cause of a failed call, as told to the user.
 
     ``rule`` is the stable slug (``"token-wrong-audience"``), ``code`` the stable rule code
@@ -85,7 +130,7 @@ class Diagnosis:
     status: int | None = None
     request_id: str | None = None
     case_id: str | None = None
-    missing_facts: tuple[str, ...] = field(default=())
+    missing_facts: tuple[str, ...] = ()
     confidence: str | None = None
 
     @property
@@ -99,7 +144,10 @@ class Diagnosis:
 
     def render(self) -> str:
         """The diagnosis as plain text, for exception messages and logs."""
-        lines = [f"foundry-doctor {self.summary}", self.explanation]
+        head = f"foundry-doctor {self.summary}"
+        if self.confidence:
+            head += f" ({self.confidence} confidence)"
+        lines = [head, self.explanation]
         if self.evidence:
             lines.append("Evidence:")
             lines.extend(f"  - {item.render()}" for item in self.evidence)

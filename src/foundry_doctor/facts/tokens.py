@@ -6,14 +6,12 @@ claims that matter for diagnosis, plus (separately) the claims that identify a p
 renderers show only when the caller opts in.
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 __all__ = ["MAX_TOKEN_LENGTH", "PERSONAL_CLAIMS", "TokenClaims", "decode_claims", "looks_like_jwt"]
 
@@ -58,8 +56,10 @@ def _as_strs(value: object) -> tuple[str, ...]:
     return ()
 
 
-@dataclass(frozen=True, slots=True)
-class TokenClaims:
+_NONE: Mapping[str, str] = MappingProxyType({})
+
+
+class TokenClaims(NamedTuple):
     """The claims of an access token that say who it is for and who it belongs to.
 
     ``appid`` holds ``appid`` (v1 tokens) or ``azp`` (v2 tokens). ``scp`` and ``roles`` are
@@ -79,10 +79,16 @@ class TokenClaims:
     ver: str | None = None
     scp: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
-    personal: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    personal: Mapping[str, str] = _NONE
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={value!r}" for name, value in self.to_dict().items() if name != "personal"
+        )
+        return f"TokenClaims({shown})"  # personal claims never appear here
 
     @classmethod
-    def from_mapping(cls, payload: Mapping[str, Any]) -> TokenClaims:
+    def from_mapping(cls, payload: Mapping[str, Any]) -> "TokenClaims":
         """Build claims from a decoded payload (or a case record's ``claims``), ignoring
         values of the wrong type rather than failing on them."""
         aud = payload.get("aud")

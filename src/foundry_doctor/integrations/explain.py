@@ -12,15 +12,21 @@ __all__ = ["EXTENSION_KEY", "diagnosis_of", "explain"]
 EXTENSION_KEY = "foundry_doctor.diagnosis"
 
 
-def explain(exc: BaseException | None) -> Diagnosis | None:
+def explain(exc: BaseException | str | None) -> Diagnosis | None:
     """The diagnosis attached to ``exc`` (or to an exception in its ``__cause__`` /
     ``__context__`` chain) by an instrumented client; ``None`` when there is none.
 
     Also finds the diagnosis the httpx hooks leave on a response they may not raise from
     (openai < 2.31 would retry an exception raised in a hook): ``exc.response``'s extensions.
+    Given a string (an error message copied from a log), diagnoses the text itself, as
+    :func:`foundry_doctor.diagnose_text` does. Never raises.
     """
+    if isinstance(exc, str):
+        from foundry_doctor.diagnosis.text import diagnose_text
+
+        return diagnose_text(exc)
     seen: set[int] = set()
-    current = exc
+    current: object = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         diagnosis = getattr(current, "diagnosis", None)
@@ -29,7 +35,7 @@ def explain(exc: BaseException | None) -> Diagnosis | None:
         left = diagnosis_of(getattr(current, "response", None))
         if left is not None:
             return left
-        current = current.__cause__ or current.__context__
+        current = getattr(current, "__cause__", None) or getattr(current, "__context__", None)
     return None
 
 

@@ -14,12 +14,11 @@ __all__ = ["VersionKey", "version_key"]
 # release tuple, pre-release rank (a < b < rc < final), pre-release number, post-release number
 VersionKey = tuple[tuple[int, ...], int, int, int]
 
-_VERSION = re.compile(
+_VERSION = (
     r"^\s*v?(?P<release>\d+(?:\.\d+){0,4})"
     r"(?:[-._]?(?P<pre>a|alpha|b|beta|c|rc|pre|preview)[-._]?(?P<pre_n>\d+)?)?"
     r"(?:[-._]?(?:post|r)[-._]?(?P<post>\d+))?"
-    r"(?:[-._]?dev[-._]?\d*)?(?:\+[\w.]+)?\s*$",
-    re.IGNORECASE,
+    r"(?:[-._]?dev[-._]?\d*)?(?:\+[\w.]+)?\s*$"
 )
 _PRE_RANK = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
 _FINAL = 3
@@ -34,7 +33,7 @@ def version_key(text: object) -> VersionKey | None:
 
 @functools.lru_cache(maxsize=256)  # the same few installed versions are compared on each call
 def _parsed(text: str) -> VersionKey | None:
-    match = _VERSION.match(text)
+    match = re.match(_VERSION, text, re.IGNORECASE)  # compiled on first use (re's cache)
     if match is None:
         return None
     release = tuple(int(part) for part in match.group("release").split("."))
