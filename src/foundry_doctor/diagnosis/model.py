@@ -1,12 +1,47 @@
 """What we tell the user: a :class:`Diagnosis` (the primary root cause) with its evidence,
-its fix, and secondary findings."""
+its fix, and secondary findings.
+
+These values are where text enters what foundry-doctor shows, so they make it safe on
+construction, whoever builds them: an :class:`Evidence` value is what was observed - often the
+service's own words, a header, a name it echoed - and passes through
+:func:`~foundry_doctor.facts.redaction.quote` (credentials replaced, one line, no control
+characters); the sentences a rule composes (title, explanation, fix steps) pass through
+:func:`~foundry_doctor.facts.redaction.guard_text`, and identifiers of the call (request id,
+case id) through ``quote`` again. ``render()`` puts each value on its own line and trusts none
+of them to be free of line breaks.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from foundry_doctor.facts.redaction import guard_text, printable, quote
+
 __all__ = ["Diagnosis", "Evidence", "Finding"]
+
+#: at most this many characters of an observed value are shown
+EVIDENCE_LIMIT = 600
+#: ... of a request id, and of a case record's id
+_ID_LIMIT = 128
+_CASE_ID_LIMIT = 256
+
+
+#: how a frozen value replaces its own fields while it is being made
+_set = object.__setattr__
+
+
+def _guarded_steps(steps: object) -> tuple[str, ...]:
+    if not steps or not isinstance(steps, (tuple, list)):
+        return ()
+    return tuple([guard_text(step) for step in steps])
+
+
+def _line(text: object) -> str:
+    """One value as one line of output, whatever it holds."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return text if text.isprintable() else printable(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,10 +53,17 @@ class Evidence:
     actual: str
     expected: str | None = None
 
+    def __post_init__(self) -> None:
+        _set(self, "label", _line(self.label))
+        _set(self, "actual", quote(self.actual, limit=EVIDENCE_LIMIT))
+        if self.expected is not None:
+            _set(self, "expected", quote(self.expected, limit=EVIDENCE_LIMIT))
+
     def render(self) -> str:
+        label, actual = _line(self.label), _line(self.actual)
         if self.expected is None:
-            return f"{self.label}: {self.actual}"
-        return f"{self.label}: {self.actual} (expected {self.expected})"
+            return f"{label}: {actual}"
+        return f"{label}: {actual} (expected {_line(self.expected)})"
 
     def to_dict(self) -> dict[str, str | None]:
         return {"label": self.label, "actual": self.actual, "expected": self.expected}
@@ -45,6 +87,9 @@ class Finding:
     fix: tuple[str, ...] = ()
     docs_url: str | None = None
     missing_facts: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _guard_text_fields(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +133,15 @@ class Diagnosis:
     missing_facts: tuple[str, ...] = field(default=())
     confidence: str | None = None
 
+    def __post_init__(self) -> None:
+        _guard_text_fields(self)
+        if self.request_id is not None:
+            _set(self, "request_id", quote(self.request_id, limit=_ID_LIMIT))
+        if self.case_id is not None:
+            _set(self, "case_id", quote(self.case_id, limit=_CASE_ID_LIMIT))
+        if self.confidence is not None:
+            _set(self, "confidence", _line(self.confidence))
+
     @property
     def summary(self) -> str:
         """One line: ``[FD102 token-wrong-audience] <title>``."""
@@ -98,21 +152,22 @@ class Diagnosis:
         return tuple(finding.rule for finding in self.secondary)
 
     def render(self) -> str:
-        """The diagnosis as plain text, for exception messages and logs."""
-        lines = [f"foundry-doctor {self.summary}", self.explanation]
+        """The diagnosis as plain text, for exception messages and logs: every value on a line
+        of its own (a value can never start a line of its own making)."""
+        lines = [f"foundry-doctor {_line(self.summary)}", _line(self.explanation)]
         if self.evidence:
             lines.append("Evidence:")
             lines.extend(f"  - {item.render()}" for item in self.evidence)
         if self.fix:
             lines.append("Fix:")
-            lines.extend(f"  {index}. {step}" for index, step in enumerate(self.fix, 1))
+            lines.extend(f"  {index}. {_line(step)}" for index, step in enumerate(self.fix, 1))
         if self.secondary:
             lines.append("Also:")
-            lines.extend(f"  - [{f.code} {f.rule}] {f.title}" for f in self.secondary)
+            lines.extend(f"  - {_line(f'[{f.code} {f.rule}] {f.title}')}" for f in self.secondary)
         if self.missing_facts:
-            lines.append("Would settle it: " + "; ".join(self.missing_facts))
+            lines.append("Would settle it: " + _line("; ".join(self.missing_facts)))
         if self.docs_url:
-            lines.append(f"Docs: {self.docs_url}")
+            lines.append(f"Docs: {_line(self.docs_url)}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -136,3 +191,15 @@ class Diagnosis:
             "missing_facts": list(self.missing_facts),
             "confidence": self.confidence,
         }
+
+
+def _guard_text_fields(value: Finding | Diagnosis) -> None:
+    """The text fields a :class:`Finding` and a :class:`Diagnosis` share, made safe to show."""
+    _set(value, "rule", _line(value.rule))
+    _set(value, "code", _line(value.code))
+    _set(value, "title", guard_text(value.title))
+    _set(value, "explanation", guard_text(value.explanation))
+    _set(value, "fix", _guarded_steps(value.fix))
+    _set(value, "missing_facts", _guarded_steps(value.missing_facts))
+    if value.docs_url is not None:
+        _set(value, "docs_url", guard_text(value.docs_url))
