@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 
+from foundry_doctor.facts.redaction import keepable_url
+
 __all__ = [
     "AI_AUDIENCE",
     "AZURE_RESOURCE_FAMILIES",
@@ -183,14 +185,17 @@ class EndpointInfo:
 def classify_endpoint(url: str | None) -> EndpointInfo | None:
     """Classify a configured endpoint or a request URL; ``None`` for no (or non-text) URL.
 
-    A URL without a scheme is read as ``https://``. Never raises.
+    A URL without a scheme is read as ``https://``. Never raises. What is classified, cached
+    and kept as :attr:`EndpointInfo.raw` is the URL without its secrets (no user info, no query
+    value but ``api-version``); a URL whose path holds a key-like segment is not cached.
     """
     if not isinstance(url, str):
         return None
     text = url.strip()
     if not text:
         return None
-    return _classify(text[:_MAX_URL])
+    kept, cacheable = keepable_url(text[:_MAX_URL])
+    return _classify(kept) if cacheable else _classify.__wrapped__(kept)
 
 
 @functools.lru_cache(maxsize=512)
