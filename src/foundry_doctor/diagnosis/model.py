@@ -13,6 +13,7 @@ of them to be free of line breaks.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,9 +33,12 @@ _set = object.__setattr__
 
 
 def _guarded_steps(steps: object) -> tuple[str, ...]:
-    if not steps or not isinstance(steps, (tuple, list)):
+    """Fix steps or missing facts as a tuple of guarded sentences (one string is one step)."""
+    if not steps:
         return ()
-    return tuple([guard_text(step) for step in steps])
+    if isinstance(steps, Iterable) and not isinstance(steps, str):
+        return tuple([guard_text(step) for step in steps])
+    return (guard_text(steps),)
 
 
 def _line(text: object) -> str:

@@ -244,8 +244,9 @@ _PLAIN_URL_TAIL = re.compile(
 #: ``?name=value`` / ``&name=value`` / ``#name=value`` anywhere (relative URLs, form bodies);
 #: not ``?name==`` (a JMESPath filter in an az command)
 _QUERY_PAIR = re.compile(r"([?&#])([A-Za-z0-9_.~%\[\]-]{1,64})=(?!=)([^&#\s\"'<>]*)")
-#: ``user:password@host`` outside a URL with a scheme (the password may hold '@', '/', '#', ...)
-_USERINFO = re.compile(r"[A-Za-z0-9._%+-]{1,64}:(?!//)[^\s<>]{1,256}@(?=[\w\[])")
+#: the user name of ``user:password@host`` (see :func:`_userinfos`)
+_USER = re.compile(r"(?://)?[A-Za-z0-9._%+-]{1,64}")
+_WORD_BREAKS = " \t\r\n<>"
 _COOKIE = re.compile(
     r"(?i)\b((?:set-)?cookies?)(\\?[\"']?\s{0,3}[:=]\s{0,3})([^\s;\"'<>]*(?:;\s?[^\s;\"'<>]+)*)"
 )
@@ -429,7 +430,7 @@ def scrub_secrets(text: str) -> str:
     if urls and _urls_may_hide(text):
         text = _URL_TAIL.sub(_url_in_text, text)
     if "@" in text:
-        text = _USERINFO.sub(REDACTED + "@", text)
+        text = _userinfos(text)
     if "=" in text and ("?" in text or "&" in text or "#" in text):
         text = _QUERY_PAIR.sub(_query_pair, text)
     lowered = text.lower()
@@ -486,6 +487,29 @@ def _url_in_text(match: re.Match[str]) -> str:
     stripped = tail.rstrip(_URL_TRAILER)
     shown = safe_url("x://" + stripped, limit=_MAX_URL)[len("x://") :]
     return "://" + shown + tail[len(stripped) :]
+
+
+def _userinfos(text: str) -> str:
+    """Each ``user:password@`` outside a URL with a scheme replaced (``//user:pw@host``,
+    ``proxy svc:pw@host:8080``); the password may hold '@', '/', '#', '?': it runs to the last
+    '@' of its word that a host follows. One look per '@', so the cost stays linear."""
+    spans: list[tuple[int, int, str]] = []
+    at = text.find("@")
+    while at >= 0:
+        following = text[at + 1 : at + 2]
+        if following and (following.isalnum() or following in "[_"):
+            start = max(text.rfind(char, 0, at) for char in _WORD_BREAKS) + 1
+            if spans and start < spans[-1][1]:  # the same word: one user info up to here
+                start = spans[-1][0]
+                spans.pop()
+            word = text[start:at]
+            colon = word.find(":")
+            user = _USER.fullmatch(word[:colon]) if colon > 0 else None
+            if user is not None and not word.startswith("//", colon + 1):
+                lead = 2 if word.startswith("//") else 0
+                spans.append((start + lead, at, REDACTED))
+        at = text.find("@", at + 1)
+    return _replaced(text, spans)
 
 
 def _query_pair(match: re.Match[str]) -> str:
@@ -855,7 +879,7 @@ def _safe_path(path: str) -> str:
         elif len(segment) >= _OPAQUE_MIN and _is_opaque(segment):
             segments[index] = REDACTED
         elif "@" in segment:
-            segments[index] = _USERINFO.sub(REDACTED + "@", segment)
+            segments[index] = _userinfos(segment)
     return "/".join(segments)
 
 
