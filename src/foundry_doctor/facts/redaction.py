@@ -270,6 +270,22 @@ _VALUE = re.compile(
 _REVERSED_NAME = re.compile(r"[ \t]{0,3}(?:[\"']\\?)?([A-Za-z0-9_.-]{1,64})")
 #: "key provided: ...": the word before the separator is not the name
 _VIA_WORDS = frozenset({"provided", "supplied", "given", "used", "sent", "value"})
+#: "The key 'abc' is invalid", "secret `abc` expired": a quoted value right after a name
+_QUOTED_AFTER_NAME = re.compile(
+    r"([A-Za-z][A-Za-z0-9_.-]{0,63})(\s+(?:is\s+|was\s+)?)(['\"`])([^'\"`\n]{1,256})\3"
+)
+#: what a name must hold for that pass to look at it
+_CREDENTIAL_STEMS = (
+    "key",
+    "secret",
+    "pass",
+    "pw",
+    "token",
+    "sig",
+    "credential",
+    "cookie",
+    "assertion",
+)
 _OPENAI_KEY = re.compile(r"\bsk-[A-Za-z0-9_*-]{6,}")
 #: a piece (between '/' and '.') long enough to be an opaque secret (see :func:`_is_opaque`)
 _LONG_PIECE = re.compile(r"[A-Za-z0-9+_~=%-]{16,}")
@@ -332,7 +348,7 @@ _OPAQUE_LONG = 32
 _OPAQUE_WORD = 24
 _OPAQUE_RATIO = 0.3
 #: the same for a run of letters alone (32 or more): CamelCase codes change case less often
-_OPAQUE_RATIO_LETTERS = 0.42
+_OPAQUE_RATIO_LETTERS = 0.38
 
 #: short text that cannot hold a secret: words, numbers, dashes, dots, slashes, spaces
 _SHORT_TEXT = re.compile(r"(?![\s\S]*(?:[Bb]earer|BEARER|[Bb]asic|BASIC|eyJ|sk-))[\w .,/()'-]*")
@@ -450,6 +466,10 @@ def scrub_secrets(text: str) -> str:
         text = _XML_ELEMENT.sub(_xml_element, text)
     if "=" in text or "%3" in text or text.count(":") > urls:
         text = _assignments(text)
+    if ("'" in text or '"' in text or "`" in text) and any(
+        stem in lowered for stem in _CREDENTIAL_STEMS
+    ):
+        text = _QUOTED_AFTER_NAME.sub(_quoted_after_name, text)
     if "sk-" in text:
         text = _OPENAI_KEY.sub("sk-" + REDACTED, text)
     return _opaque_runs(text)
@@ -640,6 +660,13 @@ def _assignments(text: str) -> str:
         spans.append((match.start(1), match.end(1), f"{mark}{REDACTED}{mark}"))
         floor = match.end(1)
     return _replaced(text, spans)
+
+
+def _quoted_after_name(match: re.Match[str]) -> str:
+    name, space, mark, value = match.groups()
+    if not names_credential(name) or _harmless_value(value, "", quoted=True, colon=False):
+        return match.group(0)
+    return f"{name}{space}{mark}{REDACTED}{mark}"
 
 
 def _harmless_value(value: str, following: str, *, quoted: bool, colon: bool) -> bool:
