@@ -49,19 +49,6 @@ AOAI_ENDPOINTS = _endpoints("https://myres.openai.azure.com")
 MODELS_ENDPOINTS = _endpoints("https://myres.services.ai.azure.com/models")
 
 
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "AZURE_OPENAI_ENDPOINT",
-        "AZURE_OPENAI_API_KEY",
-        "OPENAI_API_VERSION",
-        "OPENAI_BASE_URL",
-        "OPENAI_API_KEY",
-        "AZURE_AI_ENDPOINT",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 def _run(capsys: pytest.CaptureFixture[str], argv: Sequence[str]) -> tuple[int | str, str]:
     try:
         code: int | str = main(list(argv))

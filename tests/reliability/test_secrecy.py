@@ -66,9 +66,8 @@ from support.clients import (
 )
 from support.echoes import INJECTIONS, Echo, echo_body, echo_groups
 
-trace_sdk = pytest.importorskip("opentelemetry.sdk.trace")
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
+pytest.importorskip("opentelemetry.sdk.trace")
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
     InMemorySpanExporter,
 )
 
@@ -149,16 +148,6 @@ def _echo_fault(echoes: tuple[Echo, ...], injection: str = "") -> MislabelledBod
 
 
 # --- traces ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def spans() -> Iterator[tuple[Any, InMemorySpanExporter]]:
-    """A tracer whose spans end up in an in-memory exporter."""
-    exporter = InMemorySpanExporter()
-    provider = trace_sdk.TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    yield provider.get_tracer("tests"), exporter
-    provider.shutdown()
 
 
 def _span_events(exporter: InMemorySpanExporter) -> str:
