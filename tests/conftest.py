@@ -3,7 +3,8 @@
 ``emulator`` starts the bundled emulator once and routes this process's HTTPS traffic to it
 for the rest of the session (build SDK clients inside tests, after the fixture is set up).
 ``emu`` is the same emulator with an empty request log at the start of each test.
-``broken_reporting`` makes reporting a diagnosis fail, for the fail-safe tests.
+``broken_reporting`` makes reporting a diagnosis fail, for the fail-safe tests. ``spans`` is a
+tracer whose spans end up in OpenTelemetry's in-memory exporter (skipped without the SDK).
 
 The network guard is on for the whole session: any connection outside 127.0.0.0/8 and ::1 is
 refused before a packet leaves, and the test that caused it fails at teardown, naming the
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -71,3 +73,17 @@ def broken_reporting() -> Iterator[None]:
         yield
     finally:
         logger.removeFilter(broken)
+
+
+@pytest.fixture
+def spans() -> Iterator[tuple[Any, Any]]:
+    """``(tracer, exporter)``: the spans the tracer makes end up in the in-memory exporter."""
+    trace_sdk = pytest.importorskip("opentelemetry.sdk.trace")
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = trace_sdk.TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    yield provider.get_tracer("tests"), exporter
+    provider.shutdown()

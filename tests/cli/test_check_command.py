@@ -9,22 +9,11 @@ from typing import Any
 import pytest
 
 from foundry_doctor.cli import main
-from foundry_doctor.cli.client_options import ENDPOINT_VARIABLES, KEY_VARIABLES
 
 MODELS = "https://myres.services.ai.azure.com/models"
 AOAI = "https://myres.openai.azure.com"
 V1 = "https://myres.openai.azure.com/openai/v1/"
 CS_SCOPE = "https://cognitiveservices.azure.com/.default"
-
-
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    names = {name for names in ENDPOINT_VARIABLES.values() for name in names}
-    names |= {name for names in KEY_VARIABLES.values() for name in names}
-    names |= {"OPENAI_API_VERSION", "AZURE_OPENAI_API_VERSION", "AZURE_OPENAI_DEPLOYMENT"}
-    names |= {"AZURE_OPENAI_AD_TOKEN", "AZURE_AI_MODEL", "MODEL_DEPLOYMENT_NAME"}
-    for name in names:
-        monkeypatch.delenv(name, raising=False)
 
 
 def _check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:

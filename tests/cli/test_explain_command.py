@@ -28,7 +28,7 @@ RECORD = {
 def test_one_record_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = tmp_path / "case.json"
     case.write_text(json.dumps(RECORD, indent=2), encoding="utf-8")
-    assert main(["explain", "--case", str(case)]) == 0
+    assert main(["explain", "--case", str(case)]) == 1
     out = capsys.readouterr().out
     assert "== cli-1 ==" in out
     assert "[FD202 deployment-not-found]" in out
@@ -46,7 +46,7 @@ def test_json_lines_with_json_output(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     case = tmp_path / "cases.jsonl"
     case.write_text(json.dumps(RECORD) + "\n\n" + json.dumps(second) + "\n", encoding="utf-8")
-    assert main(["explain", "--case", str(case), "--json"]) == 0
+    assert main(["explain", "--case", str(case), "--json"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
     first, other = (json.loads(line) for line in lines)
@@ -60,13 +60,13 @@ def test_json_array_and_stdin(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps([RECORD, RECORD])))
-    assert main(["explain", "--case", "-", "--json"]) == 0
+    assert main(["explain", "--case", "-", "--json"]) == 1
     assert len(capsys.readouterr().out.splitlines()) == 2
 
 
 @pytest.mark.skipif(not PUBLIC.exists(), reason="the shared case corpus is not present")
 def test_the_public_corpus(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["explain", "--case", str(PUBLIC), "--json"]) == 0
+    assert main(["explain", "--case", str(PUBLIC), "--json"]) == 1
     results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     expected = [
         json.loads(line) for line in PUBLIC.read_text(encoding="utf-8").splitlines() if line
@@ -79,7 +79,7 @@ def test_pasted_text(capsys: pytest.CaptureFixture[str]) -> None:
         "Error code: 401 - {'error': {'code': 'PermissionDenied', 'message': "
         "'Principal does not have access to API/Operation.'}}"
     )
-    assert main(["explain", text]) == 0
+    assert main(["explain", text]) == 1
     out = capsys.readouterr().out
     assert "[FD106 missing-data-plane-role]" in out
     assert "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd" in out  # Cognitive Services OpenAI User, by ID
@@ -91,7 +91,7 @@ def test_pasted_text_from_stdin_as_json(
     monkeypatch.setattr(
         "sys.stdin", io.StringIO("Operation returned an invalid status 'Not Found'")
     )
-    assert main(["explain", "-", "--json"]) == 0
+    assert main(["explain", "-", "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["rule"] == "unknown"
     assert data["status"] == 404
@@ -155,7 +155,7 @@ def test_personal_claims_only_with_the_flag(
     }
     case = tmp_path / "c.json"
     case.write_text(json.dumps(record), encoding="utf-8")
-    assert main(["explain", "--case", str(case)]) == 0
+    assert main(["explain", "--case", str(case)]) == 1
     assert "alex@contoso.com" not in capsys.readouterr().out
-    assert main(["explain", "--case", str(case), "--include-personal"]) == 0
+    assert main(["explain", "--case", str(case), "--include-personal"]) == 1
     assert "alex@contoso.com" in capsys.readouterr().out

@@ -18,19 +18,6 @@ CS_SCOPE = "https://cognitiveservices.azure.com/.default"
 DAVE = "bbbbbbbb-0000-0000-0000-000000000004"
 
 
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "AZURE_OPENAI_ENDPOINT",
-        "AZURE_OPENAI_API_KEY",
-        "OPENAI_API_VERSION",
-        "OPENAI_BASE_URL",
-        "OPENAI_API_KEY",
-        "AZURE_AI_ENDPOINT",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 def _probe(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any], str]:
     code = main(["probe", *args, "--json"])
     out = capsys.readouterr().out

@@ -16,26 +16,79 @@ import pytest
 from foundry_doctor.cli import main
 
 
-def test_print_env_prints_only_the_variables(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["emulator", "--print-env", "--port", "18443", "--ca-dir", str(tmp_path)]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    ca_file = str(tmp_path / "ca.pem")
-    assert lines == [
-        "HTTPS_PROXY=http://127.0.0.1:18443",
-        "https_proxy=http://127.0.0.1:18443",
-        "NO_PROXY=127.0.0.1,localhost",
-        "no_proxy=127.0.0.1,localhost",
-        f"SSL_CERT_FILE={ca_file}",
-        f"REQUESTS_CA_BUNDLE={ca_file}",
-    ]
-    assert Path(ca_file).read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+def _start(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "foundry_doctor", "emulator", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
 
 
-def test_print_env_needs_a_port(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["emulator", "--print-env"]) == 2
-    assert "--port" in capsys.readouterr().err
+def _stop(process: subprocess.Popen[str], sig: int = signal.SIGINT) -> tuple[str, str]:
+    """``(the rest of stdout, stderr)`` once the emulator has stopped on ``sig``."""
+    process.send_signal(sig)
+    return process.communicate(timeout=30)
+
+
+def _chat_status(port: int, ca_file: str, authorization: str) -> int:
+    context = ssl.create_default_context(cafile=ca_file)
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+    connection.set_tunnel("myres.openai.azure.com", 443)
+    connection.request(
+        "POST",
+        "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+        body=json.dumps({"messages": [{"role": "user", "content": "hi"}]}),
+        headers={"Authorization": authorization, "Content-Type": "application/json"},
+    )
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status
+
+
+def test_print_env_as_documented_prints_only_the_variables_and_serves(tmp_path: Path) -> None:
+    """``foundry-doctor emulator --print-env`` (no port) picks a free port, prints only the
+    NAME=value lines, and serves on it until SIGTERM."""
+    process = _start("--print-env", "--ca-dir", str(tmp_path))
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline().rstrip("\n") for _ in range(6)]
+        names = [line.split("=", 1)[0] for line in lines]
+        assert names == [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "NO_PROXY",
+            "no_proxy",
+            "SSL_CERT_FILE",
+            "REQUESTS_CA_BUNDLE",
+        ]
+        env = dict(line.split("=", 1) for line in lines)
+        ca_file = str(tmp_path / "ca.pem")
+        assert env["SSL_CERT_FILE"] == env["REQUESTS_CA_BUNDLE"] == ca_file
+        proxy = env["HTTPS_PROXY"]
+        assert proxy.startswith("http://127.0.0.1:")
+        port = int(proxy.rsplit(":", 1)[1])
+        assert port > 0
+        # it is serving: the service answers (401: no valid credential)
+        assert _chat_status(port, ca_file, "Bearer not-a-token") == 401
+    finally:
+        rest, err = _stop(process, signal.SIGTERM)
+    assert process.returncode == 0, err
+    assert rest == ""  # nothing but the variables
+
+
+def test_print_env_keeps_a_given_port(tmp_path: Path) -> None:
+    process = _start("--print-env", "--port", "0", "--ca-dir", str(tmp_path))
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("HTTPS_PROXY=http://127.0.0.1:")
+    finally:
+        _stop(process)
+    assert process.returncode == 0
 
 
 def test_bad_port_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -44,14 +97,7 @@ def test_bad_port_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_serves_in_the_foreground_until_interrupted(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "foundry_doctor", "emulator", "--json", "--ca-dir", str(tmp_path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        text=True,
-    )
+    process = _start("--json", "--ca-dir", str(tmp_path))
     try:
         assert process.stdout is not None
         summary = json.loads(process.stdout.readline())
@@ -70,20 +116,8 @@ def test_serves_in_the_foreground_until_interrupted(tmp_path: Path) -> None:
         assert imds.startswith(summary["proxy_url"])
 
         port = int(summary["proxy_url"].rsplit(":", 1)[1])
-        context = ssl.create_default_context(cafile=summary["ca_file"])
-        connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
-        connection.set_tunnel("myres.openai.azure.com", 443)
         token = alice["tokens"]["https://cognitiveservices.azure.com/.default"]
-        connection.request(
-            "POST",
-            "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
-            body=json.dumps({"messages": [{"role": "user", "content": "hi"}]}),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        )
-        response = connection.getresponse()
-        assert response.status == 200
-        assert json.loads(response.read())["object"] == "chat.completion"
-        connection.close()
+        assert _chat_status(port, summary["ca_file"], f"Bearer {token}") == 200
 
         plain = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         path = imds.removeprefix(summary["proxy_url"]) + "/metadata/identity/oauth2/token"
@@ -97,6 +131,5 @@ def test_serves_in_the_foreground_until_interrupted(tmp_path: Path) -> None:
         assert json.loads(answer.read())["token_type"] == "Bearer"
         plain.close()
     finally:
-        process.send_signal(signal.SIGINT)
-        _, _ = process.communicate(timeout=10)
+        _stop(process)
     assert process.returncode == 0

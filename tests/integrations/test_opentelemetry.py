@@ -3,7 +3,6 @@ secrets), checked with the OpenTelemetry SDK's in-memory exporter around real ca
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,23 +12,13 @@ from foundry_doctor.emulator import Emulator
 from support.clients import build_inference, build_openai, call
 from support.scenarios import scenario
 
-trace_sdk = pytest.importorskip("opentelemetry.sdk.trace")
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
+pytest.importorskip("opentelemetry.sdk.trace")
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
     InMemorySpanExporter,
 )
 
 MISSING_ROLE_INFERENCE = scenario("missing-role-inference")
 NO_DEPLOYMENT = scenario("deployment-not-found-azure-openai")
-
-
-@pytest.fixture
-def spans() -> Iterator[tuple[Any, InMemorySpanExporter]]:
-    exporter = InMemorySpanExporter()
-    provider = trace_sdk.TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    yield provider.get_tracer("tests"), exporter
-    provider.shutdown()
 
 
 def _events(exporter: InMemorySpanExporter) -> list[Any]:

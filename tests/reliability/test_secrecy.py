@@ -11,20 +11,30 @@ kind it applies to, sync and async, with three credentials:
 * ``canary-key``: a distinctive API key of our own (``api_key=`` / ``AzureKeyCredential``; the
   service answers 401 invalid key, or whatever the endpoint answers before authentication);
 * ``canary-jwt``: a syntactically valid JWT with a distinctive signature segment and a upn
-  (``azure_ad_token=`` / a fixed-token credential / the ``OpenAI`` client's key).
+  (``azure_ad_token=`` / a fixed-token credential / the ``OpenAI`` client's key);
+* ``echo``: the canary key, and the service's error body replaced (the emulator's
+  ``MislabelledBody`` fault) by one that echoes credentials the way gateways do
+  (``support.echoes``: ``api_key=``, ``"apiKey":``, ``client_secret=``, SAS and function URLs,
+  ``Cookie:``, short bearer values, keys in paths, ``user:password@``, JWTs, refresh tokens,
+  connection strings, and forms issue 11 does not list) together with text that tries to forge
+  lines of our output or steer a terminal.
 
 Wherever the exception and its diagnosis can show up, the secret must be absent: ``str``,
 ``repr``, the formatted traceback, ``__notes__``, ``repr`` / ``render`` / JSON of the diagnosis
-(also as ``foundry_doctor.explain`` returns it), and every record of the ``foundry_doctor``
-logger tree at DEBUG, formatted together with the whole ``record.__dict__`` (so ``extra`` data,
-``args`` and ``exc_info`` count too). Besides the known values (the canary, every key of the
-emulated world, the token and signature the failed request carried, every principal's upn), no
-JWT-shaped text may appear there at all, which also covers the tokens of successful calls.
+(also as ``foundry_doctor.explain`` returns it), every record of the ``foundry_doctor`` logger
+tree at DEBUG, formatted together with the whole ``record.__dict__`` (so ``extra`` data,
+``args`` and ``exc_info`` count too), and the OpenTelemetry span events of the call (recorded
+with the SDK's in-memory exporter). Besides the known values (the canary, every key of the
+emulated world, the token and signature the failed request carried, every principal's upn, the
+echoed secrets), no JWT-shaped text may appear there at all, which also covers the tokens of
+successful calls. What foundry-doctor appends to the exception's message is, line by line,
+printable text with one ``Fix:`` heading at most: an echoed body cannot add its own.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import logging
@@ -38,7 +48,7 @@ import openai
 import pytest
 
 import foundry_doctor
-from foundry_doctor.emulator import Emulator
+from foundry_doctor.emulator import Emulator, MislabelledBody
 from support.clients import (
     DEFAULT_AZURE_OPENAI_API_VERSION,
     INVALID_KEY,
@@ -48,6 +58,7 @@ from support.clients import (
     build,
     call,
 )
+from support.echoes import INJECTIONS, Echo, echo_body, echo_groups
 from support.scenarios import (
     SCENARIOS,
     ClientKind,
@@ -55,8 +66,18 @@ from support.scenarios import (
     ScenarioCredential,
 )
 
-Variant = Literal["scenario", "canary-key", "canary-jwt"]
-VARIANTS: tuple[Variant, ...] = ("scenario", "canary-key", "canary-jwt")
+pytest.importorskip("opentelemetry.sdk.trace")
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
+    InMemorySpanExporter,
+)
+
+Variant = Literal["scenario", "canary-key", "canary-jwt", "echo"]
+VARIANTS: tuple[Variant, ...] = ("scenario", "canary-key", "canary-jwt", "echo")
+
+#: the statuses whose body the ``echo`` variant replaces
+ERROR_STATUSES = (400, 401, 403, 404)
+ECHO_GROUPS = echo_groups()
+ECHO_MARKER = "gateway-echo"
 
 
 def _b64(data: bytes) -> str:
@@ -113,6 +134,33 @@ CASES = [
     for kind in item.clients
     for variant in VARIANTS
 ]
+
+
+def _echoes(item: Scenario) -> tuple[Echo, ...]:
+    """The forms a scenario's ``echo`` run gets: the groups in turn, so each is echoed by
+    several scenarios, clients and routes."""
+    return ECHO_GROUPS[SCENARIOS.index(item) % len(ECHO_GROUPS)]
+
+
+def _echo_fault(echoes: tuple[Echo, ...], injection: str = "") -> MislabelledBody:
+    body = echo_body(echoes, marker=ECHO_MARKER + injection)
+    return MislabelledBody(status=ERROR_STATUSES, body=body)
+
+
+# --- traces ----------------------------------------------------------------------------------
+
+
+def _span_events(exporter: InMemorySpanExporter) -> str:
+    """The span events foundry-doctor added (an SDK's own ``exception`` events carry the SDK's
+    message, which is the SDK's business)."""
+    return repr(
+        [
+            (event.name, dict(event.attributes or {}))
+            for span in exporter.get_finished_spans()
+            for event in span.events
+            if event.name.startswith("foundry_doctor")
+        ]
+    )
 
 
 # --- logging ---------------------------------------------------------------------------------
@@ -215,7 +263,7 @@ def _canary_client(item: Scenario, kind: ClientKind, variant: Variant, *, aio: b
 def _client(emu: Emulator, item: Scenario, kind: ClientKind, variant: Variant, *, aio: bool) -> Any:
     if variant == "scenario":
         return build(emu, item, kind, aio=aio)
-    return _canary_client(item, kind, variant, aio=aio)
+    return _canary_client(item, kind, "canary-key" if variant == "echo" else variant, aio=aio)
 
 
 def _called(item: Scenario, variant: Variant) -> Scenario:
@@ -241,8 +289,12 @@ def _request_headers(error: BaseException) -> Any:
     return getattr(request, "headers", None) or {}
 
 
-def _secrets(emu: Emulator, variant: Variant, error: BaseException | None) -> list[str]:
+def _secrets(
+    emu: Emulator, variant: Variant, error: BaseException | None, echoes: tuple[Echo, ...] = ()
+) -> list[str]:
     """The values that must not be shown for this run."""
+    if variant == "echo":
+        return [CANARY_KEY, *(secret for echo in echoes for secret in echo.secrets)]
     if variant == "canary-key":
         return [CANARY_KEY]
     if variant == "canary-jwt":
@@ -265,14 +317,25 @@ def _secrets(emu: Emulator, variant: Variant, error: BaseException | None) -> li
     return [secret for secret in found if len(secret) >= 8]
 
 
-def _places(error: BaseException | None, captured: _Captured) -> dict[str, str]:
-    """Everything foundry-doctor shows, by where it shows it."""
-    places = {"log": captured.text}
+def _places(
+    error: BaseException | None,
+    captured: _Captured,
+    exporter: InMemorySpanExporter,
+    *,
+    sdk_text_is_echoed: bool = False,
+) -> dict[str, str]:
+    """Everything foundry-doctor shows, by where it shows it. When the service's body echoes
+    secrets, the SDK's own message (and so ``str``, ``repr`` and the traceback of its
+    exception) holds them: that is the SDK's business, and only what foundry-doctor appends to
+    the message counts."""
+    places = {"log": captured.text, "span events": _span_events(exporter)}
     if error is None:
         return places
-    places["str"] = str(error)
-    places["repr"] = repr(error)
-    places["traceback"] = "".join(traceback.format_exception(error))
+    places["appended to the message"] = _appended(error)
+    if not sdk_text_is_echoed:
+        places["str"] = str(error)
+        places["repr"] = repr(error)
+        places["traceback"] = "".join(traceback.format_exception(error))
     places["__notes__"] = repr(getattr(error, "__notes__", []))
     diagnosis = getattr(error, "diagnosis", None)
     if diagnosis is not None:
@@ -287,7 +350,8 @@ def _places(error: BaseException | None, captured: _Captured) -> dict[str, str]:
         raise RuntimeError("the application's own wrapper") from error
     except RuntimeError as wrapper:
         places["explain(wrapper)"] = repr(foundry_doctor.explain(wrapper))
-        places["wrapper traceback"] = "".join(traceback.format_exception(wrapper))
+        if not sdk_text_is_echoed:
+            places["wrapper traceback"] = "".join(traceback.format_exception(wrapper))
     return places
 
 
@@ -300,6 +364,22 @@ def _status_error(kind: ClientKind) -> type[Exception]:
     return openai.APIStatusError
 
 
+def _appended(error: BaseException) -> str:
+    """What foundry-doctor appended to the exception's message."""
+    text = str(error)
+    start = text.find("foundry-doctor [")
+    return text[start:] if start >= 0 else ""
+
+
+def _assert_lines_are_ours(text: str) -> None:
+    lines = text.splitlines()
+    for line in lines:
+        assert line.isprintable(), repr(line)
+    for heading in ("Evidence:", "Fix:", "Also:", "Docs:"):
+        assert sum(line.startswith(heading) for line in lines) <= 1, text
+    assert not any(line.lstrip().startswith("1. curl") for line in lines), text
+
+
 def _check(
     emu: Emulator,
     item: Scenario,
@@ -307,6 +387,7 @@ def _check(
     variant: Variant,
     outcome: Any,
     captured: _Captured,
+    exporter: InMemorySpanExporter,
 ) -> None:
     error = outcome if isinstance(outcome, BaseException) else None
     if variant == "scenario" and item.succeeds:
@@ -320,44 +401,75 @@ def _check(
             # the secrets were really run through a diagnosis and its WARNING record
             assert foundry_doctor.explain(error) is not None, str(error)
             assert logging.WARNING in captured.levels
+            assert "foundry_doctor.diagnosis" in _span_events(exporter)
 
-    secrets = _secrets(emu, variant, error)
+    echoes = _echoes(item) if variant == "echo" else ()
+    secrets = _secrets(emu, variant, error, echoes)
     assert secrets
-    for place, text in _places(error, captured).items():
+    places = _places(error, captured, exporter, sdk_text_is_echoed=variant == "echo")
+    for place, text in places.items():
         for secret in secrets:
             assert secret not in text, f"{secret[:6]}... shown in {place}"
         shown = _ANY_JWT.search(text)
         assert shown is None, f"a token ({shown.group(0)[:12]}...) shown in {place}"
+    if error is not None:
+        _assert_lines_are_ours(_appended(error))
+    if variant == "echo" and error is not None:
+        diagnosis = foundry_doctor.explain(error)
+        said = (
+            [e.actual for e in diagnosis.evidence if e.label == "service said"] if diagnosis else []
+        )
+        assert all(ECHO_MARKER in text for text in said), said  # the echo was what it quoted
+
+
+def _injection(emu: Emulator, item: Scenario, variant: Variant) -> Any:
+    if variant != "echo":
+        return contextlib.nullcontext()
+    injection = INJECTIONS[SCENARIOS.index(item) % len(INJECTIONS)]
+    return emu.inject(_echo_fault(_echoes(item), injection))
 
 
 @pytest.mark.parametrize(("item", "kind", "variant"), CASES)
 def test_sync_nothing_secret_is_shown(
-    emu: Emulator, logged: _Captured, item: Scenario, kind: ClientKind, variant: Variant
+    emu: Emulator,
+    logged: _Captured,
+    spans: tuple[Any, InMemorySpanExporter],
+    item: Scenario,
+    kind: ClientKind,
+    variant: Variant,
 ) -> None:
-    with emu.modified_world(item.world_changes):
+    tracer, exporter = spans
+    with emu.modified_world(item.world_changes), _injection(emu, item, variant):
         client = foundry_doctor.instrument(_client(emu, item, kind, variant, aio=False))
         outcome: Any
         try:
-            with client:
+            with client, tracer.start_as_current_span("the call"):
                 outcome = call(client, _called(item, variant))
         except Exception as error:
             outcome = error
-    _check(emu, item, kind, variant, outcome, logged)
+    _check(emu, item, kind, variant, outcome, logged, exporter)
 
 
 @pytest.mark.parametrize(("item", "kind", "variant"), CASES)
 async def test_async_nothing_secret_is_shown(
-    emu: Emulator, logged: _Captured, item: Scenario, kind: ClientKind, variant: Variant
+    emu: Emulator,
+    logged: _Captured,
+    spans: tuple[Any, InMemorySpanExporter],
+    item: Scenario,
+    kind: ClientKind,
+    variant: Variant,
 ) -> None:
-    with emu.modified_world(item.world_changes):
+    tracer, exporter = spans
+    with emu.modified_world(item.world_changes), _injection(emu, item, variant):
         client = foundry_doctor.instrument(_client(emu, item, kind, variant, aio=True))
         outcome: Any
         try:
             async with client:
-                outcome = await acall(client, _called(item, variant))
+                with tracer.start_as_current_span("the call"):
+                    outcome = await acall(client, _called(item, variant))
         except Exception as error:
             outcome = error
-    _check(emu, item, kind, variant, outcome, logged)
+    _check(emu, item, kind, variant, outcome, logged, exporter)
 
 
 @pytest.mark.parametrize(
@@ -380,3 +492,53 @@ def test_the_canary_jwt_is_decoded(emu: Emulator, logged: _Captured, kind: Clien
     assert "https://ml.azure.com" in diagnosis.render()
     assert CANARY_SIGNATURE not in str(caught.value)
     assert CANARY_UPN not in str(caught.value)
+
+
+_KINDS: tuple[ClientKind, ...] = ("azure-ai-inference", "openai.AzureOpenAI", "openai.OpenAI")
+
+
+@pytest.mark.parametrize("aio", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize(
+    "kind", [pytest.param(kind, marks=_marks(kind), id=kind.split(".")[-1]) for kind in _KINDS]
+)
+@pytest.mark.parametrize("group", range(len(ECHO_GROUPS)))
+async def test_every_echoed_form_is_quoted_without_its_secret(
+    emu: Emulator,
+    logged: _Captured,
+    spans: tuple[Any, InMemorySpanExporter],
+    group: int,
+    kind: ClientKind,
+    aio: bool,
+) -> None:
+    """Each group of forms, echoed in the body of a 401 to each client kind, sync and async:
+    the diagnosis quotes the service's message (so the forms went through the quoting), and
+    none of their secrets is in anything foundry-doctor adds."""
+    echoes = ECHO_GROUPS[group]
+    item = next(s for s in SCENARIOS if kind in s.clients and s.succeeds and s.operation == "chat")
+    tracer, exporter = spans
+    outcome: Any
+    with emu.inject(_echo_fault(echoes)) as injection:
+        client = foundry_doctor.instrument(_canary_client(item, kind, "canary-key", aio=aio))
+        try:
+            with tracer.start_as_current_span("the call"):
+                if aio:
+                    async with client:
+                        outcome = await acall(client, _called(item, "canary-key"))
+                else:
+                    with client:
+                        outcome = call(client, _called(item, "canary-key"))
+        except Exception as error:
+            outcome = error
+    assert injection.hits == 1
+    assert isinstance(outcome, _status_error(kind)), repr(outcome)
+    diagnosis = foundry_doctor.explain(outcome)
+    assert diagnosis is not None
+    said = [e.actual for e in diagnosis.evidence if e.label == "service said"]
+    assert said, diagnosis.render()
+    assert ECHO_MARKER in said[0]
+    places = _places(outcome, logged, exporter, sdk_text_is_echoed=True)
+    for place, text in places.items():
+        for echo in echoes:
+            for secret in echo.secrets:
+                assert secret not in text, f"{echo.name}: {secret[:6]}... shown in {place}"
+    assert CANARY_KEY not in repr(places)

@@ -34,11 +34,7 @@ FACADE = 7  # the public names, as the command line uses them
 EMULATOR = "foundry_doctor.emulator"
 
 #: known exceptions, each with the reason it is allowed for now
-ALLOWED: dict[tuple[str, str], str] = {
-    # the scenario catalogue with its expected rule slugs moves out of the emulator into the
-    # tests (issue 13, section 1); until then it checks its slugs against the catalogue
-    ("foundry_doctor.emulator.scenarios", "foundry_doctor.rules.catalogue"): "issue 13 §1",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _module_name(path: Path) -> str:

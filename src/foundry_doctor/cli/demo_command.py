@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from foundry_doctor.cli.extras import EMULATOR, SDKS, require
+
 NAME = "demo"
 HELP = "show common Foundry / Azure OpenAI failures explained, on the bundled emulator"
 
@@ -175,7 +177,15 @@ def _attempt(step: _Step, emulator: Any, instrumented: bool) -> dict[str, Any]:
     return {"instrumented": instrumented, "ok": True}
 
 
+#: what the demo's steps import: the emulator, both SDKs and azure-identity's token provider
+REQUIRED = {
+    **EMULATOR,
+    **{name: SDKS[name] for name in ("azure.ai.inference", "openai", "azure.identity")},
+}
+
+
 def run(args: argparse.Namespace) -> int:
+    require("the demo", REQUIRED)
     from foundry_doctor.emulator import Emulator
 
     color = sys.stdout.isatty() and not args.no_color and not args.json

@@ -3,9 +3,10 @@
 It prints how to point a client at it (the environment variables, then the resources with
 their host names, keys and deployments, the principals with their roles, the app registrations
 with their client secrets, and the managed-identity platforms with the variables that select
-each) and serves until Ctrl-C. ``--print-env`` prints only the ``NAME=value`` lines for a
-given ``--port`` and exits; the CA lives in a stable directory (``--ca-dir``) so those lines
-stay valid for a later run on the same port.
+each) and serves until Ctrl-C (or SIGTERM). ``--print-env`` prints only the ``NAME=value``
+lines, for a shell or a ``.env`` file, and serves the same way; ``--json`` the whole summary as
+one JSON document. The port is any free one unless ``--port`` says; the CA lives in a stable
+directory (``--ca-dir``), so lines printed once stay valid for later runs on the same port.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from foundry_doctor.cli import UsageError
+from foundry_doctor.cli.extras import EMULATOR, require
 
 NAME = "emulator"
 HELP = (
@@ -48,7 +50,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--print-env",
         action="store_true",
-        help="print only the NAME=value lines for --port and exit",
+        help="print only the NAME=value lines (for a shell or an .env file), then serve",
     )
     parser.add_argument(
         "--json", action="store_true", help="print the summary as one JSON document"
@@ -63,13 +65,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _load() -> Any:
-    try:
-        import foundry_doctor.emulator.session as emulator  # needs trustme / cryptography
-    except ModuleNotFoundError as error:
-        raise UsageError(
-            f"the emulator needs the [emulator] extra ({error.name} is missing): "
-            "pip install 'foundry-doctor[emulator]'"
-        ) from None
+    require("the emulator", EMULATOR)
+    import foundry_doctor.emulator.session as emulator
+
     return emulator
 
 
@@ -237,20 +235,6 @@ def run(args: argparse.Namespace) -> int:
     if args.port < 0 or args.port > 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
     ca_dir = args.ca_dir or _default_ca_dir()
-    if args.print_env:
-        if args.port == 0:
-            raise UsageError("--print-env needs a fixed --port (the serving run must use it too)")
-        from foundry_doctor.emulator.wire.certificates import CertificateAuthority
-        from foundry_doctor.emulator.wire.environment import routing_environment
-
-        try:
-            authority = CertificateAuthority(ca_dir, reuse=True)
-        except PermissionError as error:
-            raise UsageError(str(error)) from None
-        env = routing_environment(f"http://127.0.0.1:{args.port}", str(authority.ca_file))
-        for name, value in env.items():
-            print(f"{name}={value}")
-        return 0
     try:
         emu = emulator.Emulator(port=args.port, route_environment=False, ca_dir=ca_dir).start()
     except PermissionError as error:
@@ -258,16 +242,17 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot listen on 127.0.0.1:{args.port}: {error.strerror}") from None
     try:
-        summary = _summary(emu)
-        if args.json:
-            print(json.dumps(summary), flush=True)
+        if args.print_env:
+            print("\n".join(f"{name}={value}" for name, value in emu.env.items()), flush=True)
+        elif args.json:
+            print(json.dumps(_summary(emu)), flush=True)
         else:
-            _print_text(summary)
+            _print_text(_summary(emu))
         _wait_for_interrupt()
     except KeyboardInterrupt:
         pass
     finally:
         emu.stop()
-    if not args.json:
+    if not (args.json or args.print_env):
         print("stopped", file=sys.stderr)
     return 0

@@ -1,12 +1,11 @@
 """``foundry-doctor explain``: diagnose a failed call after the fact, from a case record or from
-an error message pasted from a log."""
+an error message pasted from a log. Exit code 1: a failure was diagnosed (every input is one);
+2 for bad input."""
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,7 +15,10 @@ from foundry_doctor.cli import UsageError
 from foundry_doctor.diagnosis import Diagnosis, diagnose, diagnose_text
 
 NAME = "explain"
-HELP = "Explain a failed call from a case record (--case FILE) or a pasted error message."
+HELP = (
+    "Explain a failed call from a case record (--case FILE) or a pasted error message "
+    "(exit code 1: a failure was diagnosed)."
+)
 
 _STDIN = "-"
 
@@ -59,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("the error text is empty")
         diagnoses = [diagnose_text(text, include_personal=personal)]
     _print(diagnoses, as_json=bool(args.json))
-    return 0
+    return 1  # each is a diagnosed failure
 
 
 def _read(source: str) -> str:
@@ -113,17 +115,6 @@ def _records(text: str, source: str) -> list[Mapping[str, Any]]:
 
 
 def _print(diagnoses: list[Diagnosis], *, as_json: bool) -> None:
-    try:
-        _write(diagnoses, as_json=as_json)
-    except BrokenPipeError:  # the reader (head, less) went away: not an error of ours
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-            pass
-
-
-def _write(diagnoses: list[Diagnosis], *, as_json: bool) -> None:
     if as_json:
         for diagnosis in diagnoses:
             print(json.dumps(diagnosis.to_dict(), ensure_ascii=False))

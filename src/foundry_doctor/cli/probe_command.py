@@ -25,6 +25,7 @@ from typing import Any
 
 from foundry_doctor.cli import UsageError
 from foundry_doctor.cli.client_options import KEY_VARIABLES, add_client_arguments, choose_client
+from foundry_doctor.cli.extras import EMULATOR, SDKS, require
 from foundry_doctor.facts.endpoints import classify_endpoint
 from foundry_doctor.facts.tokens import decode_claims, looks_like_jwt
 
@@ -72,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("say how to authenticate: --auth key, --auth entra or --auth none")
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
+    modules = _modules(args, choice.client_name, configuration.credential)
+    require(f"probe --client {choice.client_name}", modules)
     from foundry_doctor.integrations.probe import probe
 
     with _credentials(args, choice.client_name, configuration.credential) as (key, credential):
@@ -79,16 +82,35 @@ def run(args: argparse.Namespace) -> int:
             result = probe(configuration, key=key, credential=credential, timeout=args.timeout)
         except ValueError as error:
             raise UsageError(str(error)) from None
-        except ImportError as error:
-            raise UsageError(
-                f"the {choice.client_name} client needs {error.name}: {error}"
-            ) from None
+        except ImportError as error:  # a module the check above could not foresee
+            raise UsageError(f"the {choice.client_name} client needs {error.name}") from None
     personal = bool(args.show_identity)
     if args.json:
         print(json.dumps(result.to_dict(include_personal=personal), ensure_ascii=False))
     else:
         print(_render(result, personal))
     return 0 if result.ok else 1
+
+
+#: the SDK each ``--client`` needs
+_CLIENT_MODULE = {
+    "azure-ai-inference": "azure.ai.inference",
+    "AzureOpenAI": "openai",
+    "OpenAI": "openai",
+    "AIProjectClient": "azure.ai.projects",
+}
+
+
+def _modules(args: argparse.Namespace, client_name: str, kind: str) -> dict[str, str]:
+    """What this probe imports (module -> extra): the client's SDK, and the emulator or the
+    token credential (azure-identity's, or one over ``--token-env`` that needs azure-core)."""
+    module = _CLIENT_MODULE[client_name]
+    modules = {module: SDKS[module]}
+    if args.emulator:
+        modules.update(EMULATOR)
+    elif kind == "token":
+        modules["azure.core" if args.token_env else "azure.identity"] = SDKS["azure.identity"]
+    return modules
 
 
 @contextlib.contextmanager

@@ -18,6 +18,7 @@ from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.engine import arbitrate, run_rules
 from foundry_doctor.diagnosis.model import Finding, Tier
 from foundry_doctor.facts.configuration import Configuration
+from foundry_doctor.facts.redaction import quote
 from foundry_doctor.rules.catalogue import CATALOGUE
 from foundry_doctor.rules.context import RuleContext
 
@@ -55,14 +56,13 @@ class Checkup:
 
     def render(self) -> str:
         """Plain text for a terminal: the configuration, then each finding with its fix."""
-        config = self.configuration
-        lines = [f"client:   {config.client}", f"endpoint: {config.endpoint or '(not set)'}"]
-        url = config.request_url()
-        if url:
-            lines.append(f"calls:    {url}")
-        lines.append(f"auth:     {config.credential or 'unknown'}")
-        if config.scopes:
-            lines.append(f"scopes:   {', '.join(config.scopes)}")
+        config = self.configuration.to_dict()  # as it may be shown: no secret in the URLs
+        lines = [f"client:   {config['client']}", f"endpoint: {config['endpoint'] or '(not set)'}"]
+        if config["request_url"]:
+            lines.append(f"calls:    {config['request_url']}")
+        lines.append(f"auth:     {config['credential'] or 'unknown'}")
+        if self.configuration.scopes:
+            lines.append(f"scopes:   {', '.join(quote(s) for s in self.configuration.scopes)}")
         lines.append("")
         if not self.findings:
             lines.append("No problem found in this configuration.")

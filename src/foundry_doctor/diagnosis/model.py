@@ -3,12 +3,30 @@ its fix, and secondary findings.
 
 The types are immutable named tuples: cheap to define, which matters because a process pays
 for them on its first failure (the first diagnosis has a budget of its own).
+
+These values are also where text enters what foundry-doctor shows, so they make it safe on
+construction, whoever builds them: an :class:`Evidence` value is what was observed - often the
+service's own words, a header, a name it echoed - and passes through
+:func:`~foundry_doctor.facts.redaction.quote` (credentials replaced, one line, no control
+characters); the sentences a rule composes (title, explanation, fix steps) pass through
+:func:`~foundry_doctor.facts.redaction.guard_text`, and identifiers of the call (request id,
+case id) through ``quote`` again. ``render()`` puts each value on its own line and trusts none
+of them to be free of line breaks.
 """
 
 import enum
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-__all__ = ["Diagnosis", "Evidence", "Finding", "Tier"]
+from foundry_doctor.facts.redaction import guard_text, printable, quote
+
+__all__ = ["EVIDENCE_LIMIT", "Diagnosis", "Evidence", "Finding", "Tier"]
+
+#: at most this many characters of an observed value are shown
+EVIDENCE_LIMIT = 600
+#: ... of a request id, and of a case record's id
+_ID_LIMIT = 128
+_CASE_ID_LIMIT = 256
 
 
 class Tier(enum.IntEnum):
@@ -44,33 +62,58 @@ class Tier(enum.IntEnum):
 _SCORES = {Tier.NOTE: 40, Tier.POSSIBLE: 55, Tier.LIKELY: 75, Tier.STRONG: 88, Tier.CERTAIN: 95}
 
 
-class Evidence(NamedTuple):
-    """One observed value set against what was expected, e.g. a token audience against the
-    audiences the endpoint accepts. ``expected`` is ``None`` for a plain observation."""
+def _guarded_steps(steps: object) -> tuple[str, ...]:
+    """Fix steps or missing facts as a tuple of guarded sentences (one string is one step)."""
+    if not steps:
+        return ()
+    if isinstance(steps, Iterable) and not isinstance(steps, str):
+        return tuple([guard_text(step) for step in steps])
+    return (guard_text(steps),)
 
+
+def _line(text: object) -> str:
+    """One value as one line of output, whatever it holds."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return text if text.isprintable() else printable(text)
+
+
+def _optional(text: object, guard: Any) -> Any:
+    return None if text is None else guard(text)
+
+
+class _EvidenceFields(NamedTuple):
     label: str
     actual: str
     expected: str | None = None
 
+
+class Evidence(_EvidenceFields):
+    """One observed value set against what was expected, e.g. a token audience against the
+    audiences the endpoint accepts. ``expected`` is ``None`` for a plain observation. Both are
+    quoted (:func:`~foundry_doctor.facts.redaction.quote`) when the value is made."""
+
+    __slots__ = ()
+
+    def __new__(cls, label: str, actual: str, expected: str | None = None) -> "Evidence":
+        return super().__new__(
+            cls,
+            _line(label),
+            quote(actual, limit=EVIDENCE_LIMIT),
+            None if expected is None else quote(expected, limit=EVIDENCE_LIMIT),
+        )
+
     def render(self) -> str:
+        label, actual = _line(self.label), _line(self.actual)
         if self.expected is None:
-            return f"{self.label}: {self.actual}"
-        return f"{self.label}: {self.actual} (expected {self.expected})"
+            return f"{label}: {actual}"
+        return f"{label}: {actual} (expected {_line(self.expected)})"
 
     def to_dict(self) -> dict[str, str | None]:
         return {"label": self.label, "actual": self.actual, "expected": self.expected}
 
 
-class Finding(NamedTuple):
-    """One rule's conclusion about the facts: which rule, how sure, and what it found.
-
-    ``tier`` says how sure it is; the engine makes the surest finding the primary diagnosis
-    and keeps others as secondary when they add something to do. ``actions`` name what the
-    fix does (``"token-scope"``, ``"role-assignment"``, ``"migrate:models-api"``, ...): a
-    secondary finding is kept only when it adds an action the primary lacks.
-    ``missing_facts`` name what else would have to be known to be sure.
-    """
-
+class _FindingFields(NamedTuple):
     rule: str
     code: str
     title: str
@@ -81,6 +124,47 @@ class Finding(NamedTuple):
     docs_url: str | None = None
     missing_facts: tuple[str, ...] = ()
     actions: frozenset[str] = frozenset()
+
+
+class Finding(_FindingFields):
+    """One rule's conclusion about the facts: which rule, how sure, and what it found.
+
+    ``tier`` says how sure it is; the engine makes the surest finding the primary diagnosis
+    and keeps others as secondary when they add something to do. ``actions`` name what the
+    fix does (``"token-scope"``, ``"role-assignment"``, ``"migrate:models-api"``, ...): a
+    secondary finding is kept only when it adds an action the primary lacks.
+    ``missing_facts`` name what else would have to be known to be sure. The sentences are
+    guarded (:func:`~foundry_doctor.facts.redaction.guard_text`) when the value is made.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        rule: str,
+        code: str,
+        title: str,
+        explanation: str,
+        tier: Tier = Tier.LIKELY,
+        evidence: tuple[Evidence, ...] = (),
+        fix: tuple[str, ...] = (),
+        docs_url: str | None = None,
+        missing_facts: tuple[str, ...] = (),
+        actions: frozenset[str] = frozenset(),
+    ) -> "Finding":
+        return super().__new__(
+            cls,
+            _line(rule),
+            _line(code),
+            guard_text(title),
+            guard_text(explanation),
+            tier,
+            tuple(evidence),
+            _guarded_steps(fix),
+            _optional(docs_url, guard_text),
+            _guarded_steps(missing_facts),
+            actions,
+        )
 
     @property
     def confidence(self) -> str:
@@ -106,19 +190,7 @@ class Finding(NamedTuple):
         }
 
 
-class Diagnosis(NamedTuple):
-    """The root cause of a failed call, as told to the user.
-
-    ``rule`` is the stable slug (``"token-wrong-audience"``), ``code`` the stable rule code
-    (``"FD102"``), ``title`` a one-line name of the cause, ``explanation`` a few sentences,
-    ``evidence`` the concrete values, ``fix`` the steps with exact values, ``secondary`` the
-    other findings that also apply, ``docs_url`` where to read more. ``status`` and
-    ``request_id`` identify the failed call (``request_id`` from ``apim-request-id`` /
-    ``x-request-id``), ``case_id`` the case record it came from, if any. ``missing_facts`` name
-    what else would settle an uncertain diagnosis; ``confidence`` is ``"high"``, ``"medium"``
-    or ``"low"``.
-    """
-
+class _DiagnosisFields(NamedTuple):
     rule: str
     code: str
     title: str
@@ -133,6 +205,55 @@ class Diagnosis(NamedTuple):
     missing_facts: tuple[str, ...] = ()
     confidence: str | None = None
 
+
+class Diagnosis(_DiagnosisFields):
+    """The root cause of a failed call, as told to the user.
+
+    ``rule`` is the stable slug (``"token-wrong-audience"``), ``code`` the stable rule code
+    (``"FD102"``), ``title`` a one-line name of the cause, ``explanation`` a few sentences,
+    ``evidence`` the concrete values, ``fix`` the steps with exact values, ``secondary`` the
+    other findings that also apply, ``docs_url`` where to read more. ``status`` and
+    ``request_id`` identify the failed call (``request_id`` from ``apim-request-id`` /
+    ``x-request-id``), ``case_id`` the case record it came from, if any. ``missing_facts`` name
+    what else would settle an uncertain diagnosis; ``confidence`` is ``"high"``, ``"medium"``
+    or ``"low"``.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        rule: str,
+        code: str,
+        title: str,
+        explanation: str,
+        evidence: tuple[Evidence, ...] = (),
+        fix: tuple[str, ...] = (),
+        secondary: tuple[Finding, ...] = (),
+        docs_url: str | None = None,
+        status: int | None = None,
+        request_id: str | None = None,
+        case_id: str | None = None,
+        missing_facts: tuple[str, ...] = (),
+        confidence: str | None = None,
+    ) -> "Diagnosis":
+        return super().__new__(
+            cls,
+            _line(rule),
+            _line(code),
+            guard_text(title),
+            guard_text(explanation),
+            tuple(evidence),
+            _guarded_steps(fix),
+            tuple(secondary),
+            _optional(docs_url, guard_text),
+            status,
+            None if request_id is None else quote(request_id, limit=_ID_LIMIT),
+            None if case_id is None else quote(case_id, limit=_CASE_ID_LIMIT),
+            _guarded_steps(missing_facts),
+            _optional(confidence, _line),
+        )
+
     @property
     def summary(self) -> str:
         """One line: ``[FD102 token-wrong-audience] <title>``."""
@@ -143,24 +264,25 @@ class Diagnosis(NamedTuple):
         return tuple(finding.rule for finding in self.secondary)
 
     def render(self) -> str:
-        """The diagnosis as plain text, for exception messages and logs."""
-        head = f"foundry-doctor {self.summary}"
+        """The diagnosis as plain text, for exception messages and logs: every value on a line
+        of its own (a value can never start a line of its own making)."""
+        head = f"foundry-doctor {_line(self.summary)}"
         if self.confidence:
-            head += f" ({self.confidence} confidence)"
-        lines = [head, self.explanation]
+            head += f" ({_line(self.confidence)} confidence)"
+        lines = [head, _line(self.explanation)]
         if self.evidence:
             lines.append("Evidence:")
             lines.extend(f"  - {item.render()}" for item in self.evidence)
         if self.fix:
             lines.append("Fix:")
-            lines.extend(f"  {index}. {step}" for index, step in enumerate(self.fix, 1))
+            lines.extend(f"  {index}. {_line(step)}" for index, step in enumerate(self.fix, 1))
         if self.secondary:
             lines.append("Also:")
-            lines.extend(f"  - [{f.code} {f.rule}] {f.title}" for f in self.secondary)
+            lines.extend(f"  - {_line(f'[{f.code} {f.rule}] {f.title}')}" for f in self.secondary)
         if self.missing_facts:
-            lines.append("Would settle it: " + "; ".join(self.missing_facts))
+            lines.append("Would settle it: " + _line("; ".join(self.missing_facts)))
         if self.docs_url:
-            lines.append(f"Docs: {self.docs_url}")
+            lines.append(f"Docs: {_line(self.docs_url)}")
         return "\n".join(lines)
 
     def __str__(self) -> str:

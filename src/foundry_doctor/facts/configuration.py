@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from foundry_doctor.facts.observation import AuthFacts, CredentialKind, Facts
+from foundry_doctor.facts.redaction import quote, safe_url
 from foundry_doctor.knowledge.api_versions import MODELS_API_DEFAULT
 from foundry_doctor.knowledge.clients import build_url, client_spec
 
@@ -118,15 +119,23 @@ class Configuration:
         )
 
     def to_dict(self) -> dict[str, object]:
-        """The configuration as JSON-ready data (it holds no secret)."""
+        """The configuration as JSON-ready data, as it may be shown: the endpoint and the
+        request URL through :func:`~foundry_doctor.facts.redaction.safe_url` (an endpoint may
+        carry a password or a key in its query), every other value quoted."""
+        url = self.request_url()
         return {
-            "client": self.client,
-            "endpoint": self.endpoint,
+            "client": quote(self.client),
+            "endpoint": safe_url(self.endpoint) if self.endpoint else None,
             "credential": self.credential,
-            "scopes": list(self.scopes) if self.scopes is not None else None,
-            "model": self.model,
-            "deployment": self.deployment,
-            "api_version": self.api_version,
-            "operation": self.operation,
-            "request_url": self.request_url(),
+            "scopes": [quote(scope) for scope in self.scopes] if self.scopes is not None else None,
+            "model": quote(self.model) if self.model else None,
+            "deployment": quote(self.deployment) if self.deployment else None,
+            "api_version": quote(self.api_version) if self.api_version else None,
+            "operation": quote(self.operation),
+            "request_url": safe_url(url, limit=2048) if url else None,
         }
+
+    def __repr__(self) -> str:
+        shown = self.to_dict()
+        del shown["request_url"]
+        return f"Configuration({', '.join(f'{name}={value!r}' for name, value in shown.items())})"

@@ -15,6 +15,8 @@ from foundry_doctor.knowledge.hosts import CloudName, FamilyName, HostFamily, fa
 from foundry_doctor.knowledge.matching import RouteMatch, match
 from foundry_doctor.knowledge.routes import AI_AUDIENCE, ML_AUDIENCE, audiences_for
 
+from foundry_doctor.facts.redaction import keepable_url
+
 __all__ = [
     "AI_AUDIENCE",
     "AZURE_RESOURCE_FAMILIES",
@@ -123,7 +125,9 @@ class EndpointInfo(NamedTuple):
 def classify_endpoint(url: str | None) -> EndpointInfo | None:
     """Classify a configured endpoint or a request URL; ``None`` for no (or non-text) URL.
 
-    A URL without a scheme is read as ``https://``. Never raises.
+    A URL without a scheme is read as ``https://``. Never raises. What is classified, cached
+    and kept as :attr:`EndpointInfo.raw` is the URL without its secrets (no user info, no query
+    value but ``api-version``); a URL whose path holds a key-like segment is not cached.
     """
     if not isinstance(url, str):
         return None
@@ -133,6 +137,8 @@ def classify_endpoint(url: str | None) -> EndpointInfo | None:
     parsed = _split(text)
     if parsed is None:
         return None
+    if not keepable_url(text)[1]:  # a key-like path segment: classify, but keep nothing
+        return _classify.__wrapped__(*parsed)
     return _classify(*parsed)
 
 

@@ -20,7 +20,7 @@ from foundry_doctor.facts.credential_failure import (
 )
 from foundry_doctor.facts.endpoints import classify_endpoint
 from foundry_doctor.facts.observation import AuthFacts, Facts, capped_body
-from foundry_doctor.facts.redaction import redact_text, safe_url
+from foundry_doctor.facts.redaction import safe_url, scrub_secrets
 from foundry_doctor.facts.tokens import TokenClaims, decode_claims
 
 __all__ = ["facts_from_text"]
@@ -140,8 +140,8 @@ def _read(text: str) -> Facts:
 
 
 def _scrub(text: str) -> str:
-    """The text without credentials: it becomes part of the facts."""
-    return redact_text(text, limit=len(text) + 1)
+    """The text without credentials (and otherwise as it was: it is parsed later as a body)."""
+    return scrub_secrets(text)
 
 
 def _status(text: str, body: str | None) -> int | None:

@@ -9,6 +9,7 @@ read the claims of the token it hands out.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from foundry_doctor.diagnosis.checkup import Checkup, check_configuration
 from foundry_doctor.diagnosis.model import Diagnosis
 from foundry_doctor.facts.configuration import Configuration
 from foundry_doctor.facts.endpoints import classify_endpoint
-from foundry_doctor.facts.redaction import redact_text
+from foundry_doctor.facts.redaction import REDACTED, quote
 from foundry_doctor.facts.tokens import TokenClaims, decode_claims
 from foundry_doctor.integrations.explain import explain
 from foundry_doctor.integrations.instrument import instrument
@@ -31,6 +32,10 @@ COGNITIVE_SERVICES_SCOPE = "https://cognitiveservices.azure.com/.default"
 AI_SCOPE = "https://ai.azure.com/.default"
 _DEFAULT_AZURE_OPENAI_API_VERSION = "2024-10-21"
 _PROMPT = "Reply with the word OK."
+#: how the user info of an endpoint splits into the pieces an error message may repeat
+_SECRET_PIECES = re.compile(r"[:/#?@&=;]")
+#: shorter pieces are not looked for (they would match ordinary words of a message)
+_SHORTEST_SECRET_PIECE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +64,7 @@ class ProbeResult:
             return {}
         data = self.claims.to_dict(include_personal=include_personal)
         dropped = ("iss", "nbf", "iat", "ver")  # not who, nor for what
-        return {key: value for key, value in data.items() if key not in dropped}
+        return {key: _shown(value) for key, value in data.items() if key not in dropped}
 
     def to_dict(self, *, include_personal: bool = False) -> dict[str, Any]:
         endpoint = classify_endpoint(self.configuration.endpoint)
@@ -78,6 +83,15 @@ class ProbeResult:
             "diagnosis": self.diagnosis.to_dict() if self.diagnosis is not None else None,
             "error": self.error,
         }
+
+
+def _shown(value: object) -> object:
+    """A claim's value as it may be shown (claims are text the token's issuer chose)."""
+    if isinstance(value, str):
+        return quote(value, limit=256)
+    if isinstance(value, (list, tuple)):
+        return [_shown(item) for item in value]
+    return value
 
 
 class _ClaimsRecorder:
@@ -130,7 +144,17 @@ def probe(
         configuration = replace(configuration, api_version=_DEFAULT_AZURE_OPENAI_API_VERSION)
     checkup = check_configuration(configuration)
     recorder = _ClaimsRecorder()
-    call = _caller(configuration, key, credential, recorder, timeout)
+    secrets = _known_secrets(configuration, key)
+    _check_callable(configuration, key, credential)
+    try:
+        call = _caller(configuration, key, credential, recorder, timeout)
+    except ImportError:
+        raise
+    except Exception as error:  # the SDK refused to build a client for this configuration
+        raise ValueError(
+            f"the {configuration.client} client refused this configuration: "
+            f"{_failure_text(error, secrets)}"
+        ) from None
     started = time.perf_counter()
     try:
         call()
@@ -138,10 +162,7 @@ def probe(
         elapsed = (time.perf_counter() - started) * 1000
         status = getattr(error, "status_code", None)
         diagnosis = explain(error)
-        message = None
-        if diagnosis is None:
-            first = (str(error).strip().splitlines() or [""])[0]
-            message = redact_text(f"{type(error).__name__}: {first}", limit=300)
+        message = None if diagnosis is not None else _failure_text(error, secrets)
         return ProbeResult(
             configuration,
             checkup,
@@ -158,6 +179,45 @@ def probe(
     )
 
 
+def _known_secrets(configuration: Configuration, key: str | None) -> tuple[str, ...]:
+    """What this probe knows to be secret, longest first: the key, and the pieces of the
+    endpoint that :func:`~foundry_doctor.facts.redaction.safe_url` takes out (user info, query
+    values), which an SDK may repeat in its own error message."""
+    found = [key] if key else []
+    endpoint = configuration.endpoint or ""
+    rest = endpoint.split("://", 1)[-1]
+    if "@" in rest:
+        found += _SECRET_PIECES.split(rest[: rest.rfind("@")])
+    if "?" in rest:
+        found += [item.partition("=")[2] for item in rest.split("?", 1)[1].split("&")]
+    pieces = {piece for piece in found if len(piece) >= _SHORTEST_SECRET_PIECE}
+    return tuple(sorted(pieces, key=len, reverse=True))
+
+
+def _failure_text(error: BaseException, secrets: tuple[str, ...]) -> str:
+    """The first line of an SDK's error, as it may be shown."""
+    text = (str(error).strip().splitlines() or [""])[0]
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return quote(f"{type(error).__name__}: {text}", limit=300)
+
+
+def _check_callable(configuration: Configuration, key: str | None, credential: Any) -> None:
+    """Raise ``ValueError`` when ``configuration`` cannot make a call."""
+    if not configuration.endpoint:
+        raise ValueError("the configuration has no endpoint")
+    if key is None and credential is None and configuration.credential != "none":
+        raise ValueError("give a key or a credential")
+    if configuration.client == "azure-ai-projects":
+        if credential is None:
+            raise ValueError("AIProjectClient takes Microsoft Entra ID credentials only")
+        return
+    if not (configuration.model or configuration.deployment):
+        raise ValueError("the call needs a model (deployment) name")
+    if configuration.client not in ("azure-ai-inference", "openai.AzureOpenAI", "openai.OpenAI"):
+        raise ValueError(f"cannot probe a {configuration.client} client")
+
+
 def _scope(configuration: Configuration, default: str) -> str:
     return configuration.scopes[0] if configuration.scopes else default
 
@@ -169,21 +229,14 @@ def _caller(
     recorder: _ClaimsRecorder,
     timeout: float,
 ) -> Callable[[], object]:
-    if not configuration.endpoint:
-        raise ValueError("the configuration has no endpoint")
-    if key is None and credential is None and configuration.credential != "none":
-        raise ValueError("give a key or a credential")
+    """The call to make (``configuration`` passed :func:`_check_callable`)."""
     client = configuration.client
     if client == "azure-ai-projects":
         return _project_call(configuration, credential, recorder, timeout)
-    model = configuration.model or configuration.deployment
-    if not model:
-        raise ValueError("the call needs a model (deployment) name")
+    model = configuration.model or configuration.deployment or ""
     if client == "azure-ai-inference":
         return _inference_call(configuration, model, key, credential, recorder, timeout)
-    if client in ("openai.AzureOpenAI", "openai.OpenAI"):
-        return _openai_call(configuration, model, key, credential, recorder, timeout)
-    raise ValueError(f"cannot probe a {client} client")
+    return _openai_call(configuration, model, key, credential, recorder, timeout)
 
 
 def _inference_call(
@@ -260,8 +313,6 @@ def _openai_call(
 def _project_call(
     configuration: Configuration, credential: Any, recorder: _ClaimsRecorder, timeout: float
 ) -> Callable[[], object]:
-    if credential is None:
-        raise ValueError("AIProjectClient takes Microsoft Entra ID credentials only")
     from azure.ai.projects import AIProjectClient  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     kwargs: dict[str, Any] = {"retry_total": 0, "connection_timeout": timeout}

@@ -1,6 +1,8 @@
 """Telling the world about a diagnosis: one WARNING log record and, when OpenTelemetry is
-installed and a span is recording, one span event. Neither carries a secret: a ``Diagnosis``
-holds none to begin with."""
+installed and a span is recording, one span event. Both are made of the diagnosis alone (its
+summary, explanation, ``to_dict()``, code, slug and title) and of names of ours (the SDK), and a
+``Diagnosis`` quotes whatever it holds on construction (see ``diagnosis/model.py``): neither can
+carry a secret or a control character the service sent."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from foundry_doctor.facts.endpoints import (
 )
 from foundry_doctor.facts.error_body import ErrorBody, parse_error_body
 from foundry_doctor.facts.observation import AuthFacts, Facts
-from foundry_doctor.facts.redaction import looks_personal, redact_personal, redact_text
+from foundry_doctor.facts.redaction import looks_personal, redact_personal
 from foundry_doctor.facts.tokens import TokenClaims
 from foundry_doctor.knowledge.clients import ClientSpec, client_spec
 from foundry_doctor.knowledge.hosts import CloudName, HostKind
@@ -176,7 +176,8 @@ class RuleContext:
         return self.meanings <= {Meaning.RESOURCE_NOT_FOUND}
 
     def message_evidence(self) -> Evidence | None:
-        """The service's own words, credentials removed, as evidence."""
+        """The service's own words as evidence (an :class:`Evidence` value quotes them: the
+        credentials in them replaced, on one line); the person they name only on opt-in."""
         if self._message_evidence is False:
             self._message_evidence = self._quote_message()
         return self._message_evidence if isinstance(self._message_evidence, Evidence) else None
@@ -189,7 +190,7 @@ class RuleContext:
             message = f"({self.body.code}) {message}"
         if not self.include_personal:
             message = redact_personal(message)
-        return Evidence("service said", redact_text(message, limit=400))
+        return Evidence("service said", message)
 
     # -- where the call went ------------------------------------------------------------------
 
