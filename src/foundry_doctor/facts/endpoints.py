@@ -134,10 +134,11 @@ def classify_endpoint(url: str | None) -> EndpointInfo | None:
     text = url.strip()[:_MAX_URL]
     if not text:
         return None
-    parsed = _split(text)
+    kept, cacheable = keepable_url(text)  # user info (even with '/' in a password) taken out
+    parsed = _split(kept)
     if parsed is None:
         return None
-    if not keepable_url(text)[1]:  # a key-like path segment: classify, but keep nothing
+    if not cacheable:  # a key-like path segment: classify, but keep nothing
         return _classify.__wrapped__(*parsed)
     return _classify(*parsed)
 

@@ -53,7 +53,9 @@ REDACTED = "<redacted>"
 JWT_SHOWN = "<token>"
 
 #: the query parameters whose values are shown; every other query value is replaced
-SHOWN_QUERY_NAMES: frozenset[str] = frozenset({"api-version"})
+#: (``linkid``: the number of a Microsoft documentation link, go.microsoft.com/fwlink/?linkid=N,
+#: which service messages point to)
+SHOWN_QUERY_NAMES: frozenset[str] = frozenset({"api-version", "linkid"})
 #: what a shown query value may look like (``2024-10-21``, ``2025-04-01-preview``, ``v1``)
 _SHOWN_QUERY_VALUE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
