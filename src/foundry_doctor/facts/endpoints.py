@@ -11,11 +11,10 @@ import functools
 from collections.abc import Mapping
 from typing import Literal, NamedTuple
 
+from foundry_doctor.facts.redaction import keepable_url
 from foundry_doctor.knowledge.hosts import CloudName, FamilyName, HostFamily, family_of
 from foundry_doctor.knowledge.matching import RouteMatch, match
 from foundry_doctor.knowledge.routes import AI_AUDIENCE, ML_AUDIENCE, audiences_for
-
-from foundry_doctor.facts.redaction import keepable_url
 
 __all__ = [
     "AI_AUDIENCE",
