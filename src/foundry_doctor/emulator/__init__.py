@@ -52,8 +52,8 @@ api-versions              classic route: 2023-05-15, 2024-02-01, 2024-06-01, 202
 Keys are random per world; ask :meth:`Emulator.key`. Principal object ids are
 ``bbbbbbbb-0000-0000-0000-00000000000N`` (alice 1, bob 2, carol 3, dave 4, app 5, eve 6).
 
-Faults on the wire (a connection dropped mid-body, a truncated or mislabelled body, a slow
-reply) for the requests that match: ``emu.inject(DropConnection(status=401))``, see
+Faults on the wire (a connection dropped mid-body, a truncated, mislabelled or endless body, a
+slow reply, another answer in place of the service's) for the requests that match: ``emu.inject(DropConnection(status=401))``, see
 :mod:`foundry_doctor.emulator.faults`.
 """
 
@@ -64,7 +64,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from foundry_doctor.emulator.faults import (
+        Answer,
         DropConnection,
+        EndlessBody,
         Fault,
         Injection,
         MislabelledBody,
@@ -88,7 +90,9 @@ _LAZY = {
     "COGNITIVE_SERVICES_SCOPE": "foundry_doctor.emulator.session",
     "Emulator": "foundry_doctor.emulator.session",
     "RecordedRequest": "foundry_doctor.emulator.recording",
+    "Answer": "foundry_doctor.emulator.faults",
     "DropConnection": "foundry_doctor.emulator.faults",
+    "EndlessBody": "foundry_doctor.emulator.faults",
     "Fault": "foundry_doctor.emulator.faults",
     "Injection": "foundry_doctor.emulator.faults",
     "MislabelledBody": "foundry_doctor.emulator.faults",
@@ -104,9 +108,11 @@ _LAZY = {
 
 __all__ = [
     "COGNITIVE_SERVICES_SCOPE",
+    "Answer",
     "Deployment",
     "DropConnection",
     "Emulator",
+    "EndlessBody",
     "Fault",
     "HostMatch",
     "Injection",
