@@ -27,7 +27,7 @@ from azure.core.exceptions import (
 )
 
 import foundry_doctor
-from foundry_doctor.emulator import Answer, EndlessBody, Emulator
+from foundry_doctor.emulator import Answer, Emulator, EndlessBody
 from foundry_doctor.emulator.scenarios import scenario
 from foundry_doctor.integrations.enriched import DiagnosedError
 from support.clients import INVALID_KEY, acall, build_inference, call
@@ -83,11 +83,12 @@ async def test_a_per_call_error_map_is_honoured(
             "model": "gpt-4o",
             "error_map": {401: AppAuthError},
         }
-        with pytest.raises(AppAuthError) as caught:
-            if aio:
-                async with client:
+        if aio:
+            async with client:
+                with pytest.raises(AppAuthError) as caught:
                     await client.complete(**kwargs)
-            else:
+        else:
+            with pytest.raises(AppAuthError) as caught:
                 client.complete(**kwargs)
         errors.append(caught.value)
     bare, got = errors
@@ -325,6 +326,10 @@ def test_a_credentials_own_exception_passes_unchanged(
     assert any("unchanged" in r.getMessage() for r in ours(caplog, logging.DEBUG))
 
 
+async def _sync(client: Any) -> Any:
+    return call(client, INVALID)
+
+
 # --- one policy, two clients ----------------------------------------------------------------------
 
 
@@ -350,10 +355,7 @@ async def test_one_policy_serves_a_sync_and_an_async_client(
     async with token:
         for client in (keyed, token, keyed, token):
             with pytest.raises(ClientAuthenticationError) as caught:
-                if client is token:
-                    await acall(client, MISSING_ROLE)
-                else:
-                    call(client, INVALID)
+                await (acall(client, MISSING_ROLE) if client is token else _sync(client))
             diagnosis = foundry_doctor.explain(caught.value)
             rules.append(diagnosis.rule if diagnosis else None)
     kinds = [("api-key" in record.auth_headers, record.bearer) for record in emu.requests]

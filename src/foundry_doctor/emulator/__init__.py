@@ -53,8 +53,8 @@ Keys are random per world; ask :meth:`Emulator.key`. Principal object ids are
 ``bbbbbbbb-0000-0000-0000-00000000000N`` (alice 1, bob 2, carol 3, dave 4, app 5, eve 6).
 
 Faults on the wire (a connection dropped mid-body, a truncated, mislabelled or endless body, a
-slow reply, another answer in place of the service's) for the requests that match: ``emu.inject(DropConnection(status=401))``, see
-:mod:`foundry_doctor.emulator.faults`.
+slow reply, another answer in place of the service's) for the requests that match:
+``emu.inject(DropConnection(status=401))``, see :mod:`foundry_doctor.emulator.faults`.
 """
 
 from __future__ import annotations
