@@ -333,3 +333,26 @@ async def test_a_failure_inside_leaves_the_sdks_exception_unchanged(
     debug = [r for r in ours(caplog, logging.DEBUG) if r.levelno == logging.DEBUG]
     assert any("could not diagnose" in r.getMessage() for r in debug)
     assert any(r.exc_info and "log pipeline is down" in str(r.exc_info[1]) for r in debug)
+
+
+# --- an application's own subclass ---------------------------------------------------------------
+
+
+def test_an_applications_subclass_is_instrumented_and_checked(emu: Emulator) -> None:
+    from azure.ai.inference import ChatCompletionsClient
+
+    class AppChatClient(ChatCompletionsClient):
+        """An application's own client class."""
+
+    client = AppChatClient(endpoint=MODELS, credential=AzureKeyCredential("0" * 32))
+    assert foundry_doctor.instrument(client) is client
+    assert type(client) is AppChatClient
+    from azure.ai.inference.models import UserMessage
+
+    with pytest.raises(ClientAuthenticationError) as caught:
+        client.complete(model="gpt-4o", messages=[UserMessage("hi")])
+    diagnosis = foundry_doctor.explain(caught.value)
+    assert diagnosis is not None
+    assert diagnosis.rule == "invalid-api-key"
+    checkup = foundry_doctor.check(client, model="gpt-4o")
+    assert checkup.configuration.client == "azure-ai-inference"
