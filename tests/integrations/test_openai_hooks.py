@@ -288,3 +288,51 @@ def test_legacy_httpx_client_on_openai_3(emu: Emulator, caplog: pytest.LogCaptur
     assert foundry_doctor.explain(info.value) is not None
     assert len(ours(caplog)) == 1
     assert len(emu.requests) == 1
+
+
+# --- streams: the hook reads nothing -------------------------------------------------------------
+
+#: a large error body: the service's 401 answer padded to 8 MiB
+LARGE = 8 * 1024 * 1024
+CHAT_URL = "https://myres.openai.azure.com/openai/deployments/gpt-4o/chat/completions"
+
+
+def test_a_streamed_error_body_reaches_the_caller_whole(emu: Emulator) -> None:
+    from foundry_doctor.emulator import EndlessBody
+
+    sizes = []
+    for hooks in ([], [response_hook]):
+        with (
+            openai.DefaultHttpxClient(event_hooks={"response": hooks}) as http_client,
+            emu.inject(EndlessBody(total=LARGE)),
+            http_client.stream(
+                "POST",
+                CHAT_URL,
+                params={"api-version": "2024-10-21"},
+                headers={"api-key": "0" * 32},
+                json={"messages": [{"role": "user", "content": "hi"}]},
+            ) as response,
+        ):
+            assert response.status_code == 401
+            assert response.num_bytes_downloaded == 0  # nothing read before the caller
+            sizes.append(sum(len(chunk) for chunk in response.iter_bytes()))
+    assert sizes == [LARGE, LARGE]
+
+
+async def test_an_endless_error_body_does_not_block_the_async_hook(emu: Emulator) -> None:
+    from foundry_doctor.emulator import EndlessBody
+
+    async with openai.DefaultAsyncHttpxClient(
+        event_hooks={"response": [async_response_hook]}
+    ) as http_client:
+        with emu.inject(EndlessBody()):
+            async with http_client.stream(
+                "POST",
+                CHAT_URL,
+                params={"api-version": "2024-10-21"},
+                headers={"api-key": "0" * 32},
+                json={"messages": [{"role": "user", "content": "hi"}]},
+            ) as response:
+                first = await response.aiter_bytes().__anext__()
+    assert response.status_code == 401
+    assert first.startswith(b'{"error"')
