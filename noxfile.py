@@ -3,6 +3,9 @@ runs the demo against the bundled emulator; ``nox -l`` lists everything."""
 
 from __future__ import annotations
 
+import tarfile
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["lint", "types", "tests", "openai", "azure_core"]
@@ -99,3 +102,87 @@ def demo(session: nox.Session) -> None:
     """The main job: the guided demo against the bundled emulator (no Azure account needed)."""
     session.install("-e", ".[all]")
     session.run("foundry-doctor", "demo", *session.posargs)
+
+
+#: what openai's own test suite needs besides openai (its dev dependency group, less the linters
+#: and type checkers), and the extras its tests exercise
+OPENAI_TEST_DEPENDENCIES = (
+    "pytest>=9",
+    "pytest-asyncio>=1.4",
+    "pytest-xdist>=3.6",
+    "inline-snapshot>=0.28",
+    "rich>=13.7",
+    "trio>=0.22",
+    "griffe>=1",
+    "azure-identity>=1.14",
+    "Pillow",
+)
+OPENAI_TEST_EXTRAS = "aiohttp,realtime,datalib,bedrock,vertex"
+#: left out of the parity runs: the tests of every API resource, which call openai's mock server
+#: (Stainless' prism, a Node.js program on 127.0.0.1:4010 that this machine does not run)
+OPENAI_MOCK_SERVER_TESTS = "tests/api_resources"
+PARITY_MODES = ("bare", "instrument", "hooks")
+
+
+@nox.session
+def parity(session: nox.Session) -> None:
+    """openai's own test suite, from the source distribution of the installed release, run bare,
+    with every client through instrument() and with every client through install_hooks();
+    prints the tests whose outcome differs (exit 1 if any). Not part of the default run."""
+    _install(session, extras="test")
+    version = session.run("python", "-c", "import openai; print(openai.__version__)", silent=True)
+    version = str(version).strip()
+    session.install(f"openai[{OPENAI_TEST_EXTRAS}]=={version}", *OPENAI_TEST_DEPENDENCIES)
+    work = Path(session.create_tmp()).resolve()
+    sdist = work / f"openai-{version}.tar.gz"
+    if not sdist.exists():
+        session.run(
+            "pip", "download", "--no-binary", ":all:", "--no-deps", "--quiet",
+            f"openai=={version}", "-d", str(work),
+        )  # fmt: skip
+    source = work / f"openai-{version}"
+    if not source.exists():
+        with tarfile.open(sdist) as archive:
+            if hasattr(tarfile, "data_filter"):  # Python 3.10.12+: refuse odd members
+                archive.extractall(work, filter="data")
+            else:
+                archive.extractall(work)  # noqa: S202 - PyPI's sdist of the installed release
+    if not (source / "tests" / "conftest.py").exists():
+        session.error(f"the source distribution of openai {version} has no test suite")
+    plugin_dir = Path(__file__).resolve().parent / "tests" / "parity"
+    compare = str(plugin_dir / "compare.py")
+
+    def run_suite(mode: str, report: Path, *arguments: str) -> None:
+        with session.chdir(source):
+            session.run(
+                "python", "-m", "pytest", "-p", "foundry_doctor_parity", "-p", "no:cacheprovider",
+                "-q", "--no-header", "--tb=no", "-rN", *arguments,
+                env={
+                    "PYTHONPATH": str(plugin_dir),
+                    "FOUNDRY_DOCTOR_PARITY": mode,
+                    "FOUNDRY_DOCTOR_PARITY_REPORT": str(report),
+                },
+                success_codes=[0, 1, 5],
+            )  # fmt: skip
+
+    reports = []
+    for mode in PARITY_MODES:
+        session.log(f"openai {version} test suite, {mode}")
+        reports.append(work / f"{mode}.json")
+        run_suite(
+            mode, reports[-1], "-o", "addopts=-n auto",
+            f"--ignore={OPENAI_MOCK_SERVER_TESTS}", *session.posargs,
+        )  # fmt: skip
+    differing = work / "differing.txt"
+    session.run(
+        "python", compare, *map(str, reports), "--ids", str(differing), success_codes=[0, 1]
+    )
+    if not differing.read_text(encoding="utf-8").strip():
+        return
+    # a test that flips under load in one run is no difference: run those again, one at a time
+    session.log("the tests that differed, once more in each mode, without parallel workers")
+    again = []
+    for mode in PARITY_MODES:
+        again.append(work / f"{mode}-again.json")
+        run_suite(mode, again[-1], "-o", "addopts=", "-p", "no:xdist", f"@{differing}")
+    session.run("python", compare, *map(str, again))

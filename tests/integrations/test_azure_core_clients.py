@@ -95,9 +95,8 @@ def test_policy_given_at_construction_goes_before_retries_and_auth(emu: Emulator
 
     policy = foundry_doctor.DiagnosticsPolicy()
     client = build_inference(emu, MISSING_ROLE, per_call_policies=[policy])
-    kinds = [type(p) for p in client._client._pipeline._impl_policies]
     names = [getattr(p, "_policy", p) for p in client._client._pipeline._impl_policies]
-    position = kinds.index(foundry_doctor.DiagnosticsPolicy)
+    position = names.index(policy)
     retry = next(i for i, p in enumerate(names) if isinstance(p, RetryPolicy))
     auth = next(i for i, p in enumerate(names) if isinstance(p, BearerTokenCredentialPolicy))
     assert position < retry < auth
@@ -240,13 +239,29 @@ def _chat_request() -> Any:
     )
 
 
-def test_send_request_raises_the_diagnosis_by_default(emu: Emulator) -> None:
-    client = _pipeline_client(emu, foundry_doctor.DiagnosticsPolicy())
-    with pytest.raises(ClientAuthenticationError) as caught:
-        client.send_request(_chat_request())
+def test_send_request_returns_the_response_and_raise_for_status_explains_it(
+    emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    from azure.core.pipeline.policies import SansIOHTTPPolicy
+
+    bare = _pipeline_client(emu, SansIOHTTPPolicy()).send_request(_chat_request())
+    response = _pipeline_client(emu, foundry_doctor.DiagnosticsPolicy()).send_request(
+        _chat_request()
+    )
+    # send_request returns the error response, as bare; nothing is logged yet
+    assert (response.status_code, type(response)) == (bare.status_code, type(bare))
+    assert response.json() == bare.json()
+    assert not ours(caplog)
+    with pytest.raises(HttpResponseError) as plain:
+        bare.raise_for_status()
+    with pytest.raises(HttpResponseError) as caught:
+        response.raise_for_status()
+    assert type(caught.value).__mro__[1] is type(plain.value)
+    assert foundry_doctor.explain(plain.value) is None
     diagnosis = foundry_doctor.explain(caught.value)
     assert diagnosis is not None
     assert diagnosis.rule == "invalid-api-key"
+    assert len(ours(caplog)) == 1
 
 
 def test_send_request_observer_leaves_the_response_to_the_caller(
@@ -318,3 +333,26 @@ async def test_a_failure_inside_leaves_the_sdks_exception_unchanged(
     debug = [r for r in ours(caplog, logging.DEBUG) if r.levelno == logging.DEBUG]
     assert any("could not diagnose" in r.getMessage() for r in debug)
     assert any(r.exc_info and "log pipeline is down" in str(r.exc_info[1]) for r in debug)
+
+
+# --- an application's own subclass ---------------------------------------------------------------
+
+
+def test_an_applications_subclass_is_instrumented_and_checked(emu: Emulator) -> None:
+    from azure.ai.inference import ChatCompletionsClient
+
+    class AppChatClient(ChatCompletionsClient):
+        """An application's own client class."""
+
+    client = AppChatClient(endpoint=MODELS, credential=AzureKeyCredential("0" * 32))
+    assert foundry_doctor.instrument(client) is client
+    assert type(client) is AppChatClient
+    from azure.ai.inference.models import UserMessage
+
+    with pytest.raises(ClientAuthenticationError) as caught:
+        client.complete(model="gpt-4o", messages=[UserMessage("hi")])
+    diagnosis = foundry_doctor.explain(caught.value)
+    assert diagnosis is not None
+    assert diagnosis.rule == "invalid-api-key"
+    checkup = foundry_doctor.check(client, model="gpt-4o")
+    assert checkup.configuration.client == "azure-ai-inference"

@@ -93,5 +93,5 @@ def test_instrument_twice_installs_once(emu: Emulator) -> None:
     scenario = SUCCESSES[0]
     client = build_inference(emu, scenario)
     assert foundry_doctor.instrument(foundry_doctor.instrument(client)) is client
-    policies = client._client._pipeline._impl_policies
+    policies = [getattr(p, "_policy", p) for p in client._client._pipeline._impl_policies]
     assert sum(isinstance(p, foundry_doctor.DiagnosticsPolicy) for p in policies) == 1

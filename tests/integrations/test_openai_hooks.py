@@ -1,13 +1,14 @@
 """The public httpx / httpx2 event hooks, on openai's own http clients against the emulator.
 
-openai >= 2.31 lets an ``OpenAIError`` raised in a hook propagate unchanged, so there the hook
-alone raises openai's exception with the diagnosis. Older releases would wrap it and retry, so
-there the hook only logs and leaves the diagnosis on the response (``diagnosis_of``), and an
-instrumented client attaches it. Either way: one request, one WARNING record.
+A hook never raises (openai < 2.31 would turn that into a retried ``APIConnectionError``, and on
+any release it would cut openai's own recovery short): it marks a 400/401/403/404 response, and
+the ``APIStatusError`` openai builds for the response it gives up on carries the diagnosis, on
+every release alike. One request, one WARNING record.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
@@ -35,9 +36,6 @@ def _version(text: str) -> tuple[int, int]:
     major, minor = text.split(".")[:2]
     return int(major), int("".join(c for c in minor if c.isdigit()) or 0)
 
-
-#: whether the installed openai lets an OpenAIError raised in a hook through (wire.md B.2)
-HOOK_RAISES = _version(openai.__version__) >= (2, 31)
 
 INVALID_KEY = scenario("invalid-key-azure-openai")
 NO_DEPLOYMENT = scenario("deployment-not-found-azure-openai")
@@ -132,20 +130,14 @@ async def test_hook_alone(
     assert left is not None
     assert left.rule == item.expected_rule
     assert warnings[0].diagnosis == left.to_dict()  # type: ignore[attr-defined]
-    if HOOK_RAISES:
-        # openai's own exception, from the hook, with the diagnosis
-        assert foundry_doctor.explain(error) is left
-        assert isinstance(error, DiagnosedError)
-        assert type(error).__mro__[1].__name__ == type(error).__name__
-        assert str(error) == f"{error.message}\n\n{left.render()}"
-        assert error.request_id == error.response.headers.get("x-request-id")
-        assert error.code == item.expected_code
-    else:
-        # openai raises its own exception; the hook only logged and left the diagnosis on the
-        # response, where explain() finds it
-        assert foundry_doctor.explain(error) is left
-        assert not isinstance(error, DiagnosedError)
-        assert not hasattr(error, "diagnosis")
+    # openai's own exception, as openai built it, with the diagnosis
+    assert foundry_doctor.explain(error) is left
+    assert isinstance(error, DiagnosedError)
+    assert type(error).__mro__[1] is type(error)._fd_base
+    assert type(error).__mro__[1].__name__ == type(error).__name__
+    assert str(error) == f"{error.message}\n\n{left.render()}"
+    assert error.request_id == error.response.headers.get("x-request-id")
+    assert error.code == item.expected_code
 
 
 @pytest.mark.parametrize("aio", [False, True], ids=["sync", "async"])
@@ -240,11 +232,12 @@ async def test_success_with_the_hook(emu: Emulator, aio: bool) -> None:
 # --- requests openai did not send ----------------------------------------------------------------
 
 
-def test_a_request_openai_did_not_send_is_diagnosed_but_not_raised(
+def test_a_request_openai_did_not_send_is_explained_when_the_caller_raises(
     emu: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """On an http client used directly (no openai headers), the hook logs and leaves the
-    diagnosis on the response; raising an openai exception there would be wrong."""
+    """On an http client used directly (no openai headers), the hook only marks the response:
+    the caller gets it as httpx gives it, and ``raise_for_status()`` raises httpx's own
+    ``HTTPStatusError`` carrying the diagnosis."""
     with openai.DefaultHttpxClient(event_hooks={"response": [response_hook]}) as http_client:
         response = http_client.post(
             "https://myres.openai.azure.com/openai/deployments/gpt-4o/chat/completions",
@@ -253,9 +246,17 @@ def test_a_request_openai_did_not_send_is_diagnosed_but_not_raised(
             json={"messages": [{"role": "user", "content": "hi"}]},
         )
     assert response.status_code == 401
-    diagnosis = diagnosis_of(response)
+    assert response.json()["error"]["code"] == "401"
+    assert not ours(caplog)
+    transport = importlib.import_module(type(response).__module__.split(".", 1)[0])
+    with pytest.raises(transport.HTTPStatusError) as caught:
+        response.raise_for_status()
+    error = caught.value
+    assert isinstance(error, DiagnosedError)
+    diagnosis = foundry_doctor.explain(error)
     assert diagnosis is not None
     assert diagnosis.rule == "invalid-api-key"
+    assert diagnosis is diagnosis_of(response)
     assert len(ours(caplog)) == 1
 
 
@@ -287,3 +288,51 @@ def test_legacy_httpx_client_on_openai_3(emu: Emulator, caplog: pytest.LogCaptur
     assert foundry_doctor.explain(info.value) is not None
     assert len(ours(caplog)) == 1
     assert len(emu.requests) == 1
+
+
+# --- streams: the hook reads nothing -------------------------------------------------------------
+
+#: a large error body: the service's 401 answer padded to 8 MiB
+LARGE = 8 * 1024 * 1024
+CHAT_URL = "https://myres.openai.azure.com/openai/deployments/gpt-4o/chat/completions"
+
+
+def test_a_streamed_error_body_reaches_the_caller_whole(emu: Emulator) -> None:
+    from foundry_doctor.emulator import EndlessBody
+
+    sizes = []
+    for hooks in ([], [response_hook]):
+        with (
+            openai.DefaultHttpxClient(event_hooks={"response": hooks}) as http_client,
+            emu.inject(EndlessBody(total=LARGE)),
+            http_client.stream(
+                "POST",
+                CHAT_URL,
+                params={"api-version": "2024-10-21"},
+                headers={"api-key": "0" * 32},
+                json={"messages": [{"role": "user", "content": "hi"}]},
+            ) as response,
+        ):
+            assert response.status_code == 401
+            assert response.num_bytes_downloaded == 0  # nothing read before the caller
+            sizes.append(sum(len(chunk) for chunk in response.iter_bytes()))
+    assert sizes == [LARGE, LARGE]
+
+
+async def test_an_endless_error_body_does_not_block_the_async_hook(emu: Emulator) -> None:
+    from foundry_doctor.emulator import EndlessBody
+
+    async with openai.DefaultAsyncHttpxClient(
+        event_hooks={"response": [async_response_hook]}
+    ) as http_client:
+        with emu.inject(EndlessBody()):
+            async with http_client.stream(
+                "POST",
+                CHAT_URL,
+                params={"api-version": "2024-10-21"},
+                headers={"api-key": "0" * 32},
+                json={"messages": [{"role": "user", "content": "hi"}]},
+            ) as response:
+                first = await response.aiter_bytes().__anext__()
+    assert response.status_code == 401
+    assert first.startswith(b'{"error"')

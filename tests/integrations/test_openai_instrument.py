@@ -179,12 +179,14 @@ def test_refuses_what_is_not_an_openai_client(emu: Emulator) -> None:
         instrument_openai(object())
 
 
-def test_refuses_the_openai_platform(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_accepts_a_client_for_the_openai_platform(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Accepted like any openai client; off Azure it stays quiet (tests/integrations/
+    test_off_azure.py shows that on the wire, against a local server)."""
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     client = openai.OpenAI(api_key="sk-not-used")
-    with pytest.raises(ValueError, match=r"api\.openai\.com"):
-        foundry_doctor.instrument(client)
-    assert type(client) is openai.OpenAI
+    assert foundry_doctor.instrument(client) is client
+    assert is_instrumented(client)
+    assert isinstance(client, openai.OpenAI)
 
 
 def test_instrumenting_a_default_http_client_installs_the_hook() -> None:
@@ -251,3 +253,49 @@ def test_importing_the_package_and_the_hooks_loads_no_sdk() -> None:
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# --- an application's own subclasses -----------------------------------------------------------
+
+
+class AppAzureOpenAI(openai.AzureOpenAI):
+    """An application's own client class, as frameworks and apps make them."""
+
+    def ask(self, text: str) -> Any:
+        return self.chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": text}]
+        )
+
+
+def test_an_applications_subclass_is_instrumented_and_checked(
+    emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = AppAzureOpenAI(
+        azure_endpoint=INVALID_KEY.endpoint, api_key="0" * 32, api_version="2024-10-21"
+    )
+    assert foundry_doctor.instrument(client) is client
+    assert isinstance(client, AppAzureOpenAI)
+    assert type(client).__name__ == "AppAzureOpenAI"
+    with pytest.raises(openai.AuthenticationError) as caught:
+        client.ask("hi")
+    diagnosis = foundry_doctor.explain(caught.value)
+    assert diagnosis is not None
+    assert diagnosis.rule == "invalid-api-key"
+    assert len(ours(caplog)) == 1
+    assert is_instrumented(client.with_options(timeout=30))
+    checkup = foundry_doctor.check(client, model="gpt-4o")
+    assert checkup.configuration.client == "openai.AzureOpenAI"
+    assert checkup.configuration.endpoint == INVALID_KEY.endpoint
+
+
+def test_what_is_not_a_client_is_refused_with_what_is_supported() -> None:
+    for value in (object(), {"endpoint": "https://myres.openai.azure.com"}, "AzureOpenAI"):
+        with pytest.raises(TypeError) as caught:
+            foundry_doctor.instrument(value)
+        message = str(caught.value)
+        assert type(value).__name__ in message
+        assert "openai client" in message
+        assert "azure-core" in message
+        assert "per_call_policies" not in message
+        with pytest.raises(TypeError, match="openai client"):
+            foundry_doctor.check(value)

@@ -32,14 +32,15 @@ import asyncio
 import gc
 import logging
 import re
+import sys
 import threading
 import traceback
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -324,3 +325,61 @@ def test_memory_does_not_grow_with_calls(emu: Emulator, kind: ClientKind) -> Non
     assert max(growth) < MEMORY_SLACK, kib
     # and not in step with the rounds: the second half adds little to the first
     assert growth[-1] - growth[MEMORY_ROUNDS // 2 - 1] < MEMORY_SLACK // 2, kib
+
+
+# --- installing from many threads at once ----------------------------------------------------
+
+RACERS = 16
+T = TypeVar("T")
+
+
+def _race(action: Callable[[], T]) -> list[T]:
+    """``action()`` from :data:`RACERS` threads released at the same moment, with the
+    interpreter switching threads as often as it can."""
+    barrier = threading.Barrier(RACERS)
+
+    def run(_: int) -> T:
+        barrier.wait()
+        return action()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(RACERS) as pool:
+            return list(pool.map(run, range(RACERS)))
+    finally:
+        sys.setswitchinterval(interval)
+
+
+@pytest.mark.parametrize("kind", SDKS)
+def test_instrument_from_many_threads_installs_once(
+    emu: Emulator, caplog: pytest.LogCaptureFixture, kind: ClientKind
+) -> None:
+    base = BASES[kind]
+    client = build(emu, base, kind)
+    assert all(result is client for result in _race(lambda: foundry_doctor.instrument(client)))
+    if kind == "azure-ai-inference":
+        policies = [getattr(p, "_policy", p) for p in client._client._pipeline._impl_policies]
+        assert sum(isinstance(p, foundry_doctor.DiagnosticsPolicy) for p in policies) == 1
+    else:
+        import openai
+
+        assert type(client).__mro__[1] is openai.OpenAI  # one instrumented class, not two
+    failing = replace(base, model=FORBIDDEN_MODELS[0])
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - either SDK's 401 class
+        call(client, failing)
+    assert getattr(caught.value, "status_code", None) == 401
+    assert foundry_doctor.explain(caught.value) is not None
+    assert len(emu.requests) == 1
+    assert len([r for r in caplog.records if r.name == "foundry_doctor"]) == 1
+
+
+@pytest.mark.openai
+@pytest.mark.parametrize("aio", [False, True], ids=["sync", "async"])
+def test_install_hooks_from_many_threads_installs_once(aio: bool) -> None:
+    import openai
+
+    http_client: Any = openai.DefaultAsyncHttpxClient() if aio else openai.DefaultHttpxClient()
+    assert all(r is http_client for r in _race(lambda: foundry_doctor.install_hooks(http_client)))
+    expected = foundry_doctor.async_response_hook if aio else foundry_doctor.response_hook
+    assert http_client.event_hooks["response"] == [expected]

@@ -23,8 +23,10 @@ import pytest
 
 import foundry_doctor
 from foundry_doctor.emulator import (
+    Answer,
     DropConnection,
     Emulator,
+    EndlessBody,
     Fault,
     MislabelledBody,
     SlowReply,
@@ -562,3 +564,66 @@ def test_inference_json_labelled_html_is_still_diagnosed(emu: Emulator, name: st
     diagnosis = foundry_doctor.explain(caught.value)
     assert diagnosis is not None
     assert diagnosis.rule == item.expected_rule
+
+
+# --- endless bodies and other answers, below any SDK ---------------------------------------------
+
+
+def _dechunk(body: bytes) -> bytes:
+    data, rest = b"", body
+    while rest:
+        size_line, _, rest = rest.partition(b"\r\n")
+        size = int(size_line, 16)
+        if size == 0:
+            break
+        data, rest = data + rest[:size], rest[size + 2 :]
+    return data
+
+
+def test_endless_body_with_a_total(emu: Emulator) -> None:
+    with emu.inject(EndlessBody(total=100_000, status=401)):
+        raw, _ = _raw_exchange(emu, {"api-key": "x", "Connection": "close"})
+    headers, body = _split(raw)
+    assert headers["transfer-encoding"] == "chunked"
+    assert body.endswith(b"0\r\n\r\n")
+    data = _dechunk(body)
+    assert len(data) == 100_000
+    assert data.startswith(INVALID_KEY_BODY.encode())
+    assert data[len(INVALID_KEY_BODY) :].strip() == b""
+    assert emu.requests[-1].fault == "endless-body"
+
+
+def test_endless_body_goes_on_until_the_client_leaves(emu: Emulator) -> None:
+    context = ssl.create_default_context(cafile=emu.ca_file)
+    with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as plain:
+        plain.sendall(f"CONNECT {AOAI}:443 HTTP/1.1\r\nHost: {AOAI}\r\n\r\n".encode())
+        assert plain.recv(4096).startswith(b"HTTP/1.1 200 ")
+        with emu.inject(EndlessBody()), context.wrap_socket(plain, server_hostname=AOAI) as tls:
+            body = b'{"messages":[]}'
+            head = f"POST {CHAT} HTTP/1.1\r\nHost: {AOAI}\r\napi-key: x\r\n"
+            tls.sendall(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            received = b""
+            while len(received) < 4 * 1024 * 1024:  # far more than any reply of the service
+                received += tls.recv(65536)
+    assert received.startswith(b"HTTP/1.1 401 ")
+    # the emulator is still answering others
+    response = raw_request(emu, AOAI, "POST", CHAT, headers={"api-key": "x"}, body=MESSAGES)
+    assert response.body == INVALID_KEY_BODY.encode()
+
+
+def test_answer_replaces_the_services_reply_once(emu: Emulator) -> None:
+    answer = Answer(
+        reply_status=429, reply_headers=(("x-should-retry", "true"),), reply_body="{}", times=1
+    )
+    with emu.inject(answer):
+        first = raw_request(emu, AOAI, "POST", CHAT, headers={"api-key": "x"}, body=MESSAGES)
+        second = raw_request(emu, AOAI, "POST", CHAT, headers={"api-key": "x"}, body=MESSAGES)
+    assert (first.status, first.header("x-should-retry"), first.body) == (429, "true", b"{}")
+    assert second.status == 401
+    assert second.body == INVALID_KEY_BODY.encode()
+    assert [(r.status, r.outcome, r.fault) for r in emu.requests[-2:]] == [
+        (429, "answer", "answer"),
+        (401, "invalid-key", None),
+    ]
+    with pytest.raises(ValueError, match="chunk"):
+        EndlessBody(chunk=0)

@@ -78,9 +78,9 @@ Keys are random per world; ask :meth:`Emulator.key`. Principal object ids are
 workload 7, webapp-mi 8, vm-mi 9, uami-chat a, uami-batch b); client ids of the apps and
 identities are ``dddddddd-0000-0000-0000-00000000000N`` with the same N.
 
-Faults on the wire (a connection dropped mid-body, a truncated or mislabelled body, a slow
-reply) for the requests that match: ``emu.inject(DropConnection(status=401))``, see
-:mod:`foundry_doctor.emulator.wire.faults`.
+Faults on the wire (a connection dropped mid-body, a truncated, mislabelled or endless body, a
+slow reply, another answer in place of the service's) for the requests that match:
+``emu.inject(DropConnection(status=401))``, see :mod:`foundry_doctor.emulator.wire.faults`.
 """
 
 from __future__ import annotations
@@ -99,7 +99,9 @@ if TYPE_CHECKING:
     from foundry_doctor.emulator.services.managed_identity.world import Platform
     from foundry_doctor.emulator.session import COGNITIVE_SERVICES_SCOPE, Emulator
     from foundry_doctor.emulator.wire.faults import (
+        Answer,
         DropConnection,
+        EndlessBody,
         Fault,
         Injection,
         MislabelledBody,
@@ -123,6 +125,7 @@ _WORLD = "foundry_doctor.emulator.world"
 # public name -> module that defines it, imported on first use (PEP 562): the data modules
 # (world, statements) stay usable without the [emulator] extra's TLS dependencies
 _LAZY = {
+    "Answer": _FAULTS,
     "AppRegistration": _ENTRA_WORLD,
     "COGNITIVE_SERVICES_SCOPE": "foundry_doctor.emulator.session",
     "ClientCertificate": _ENTRA_WORLD,
@@ -130,6 +133,7 @@ _LAZY = {
     "Deployment": _WORLD,
     "DropConnection": _FAULTS,
     "Emulator": "foundry_doctor.emulator.session",
+    "EndlessBody": _FAULTS,
     "Fault": _FAULTS,
     "FederatedCredential": _ENTRA_WORLD,
     "HostMatch": _WORLD,
@@ -148,12 +152,14 @@ _LAZY = {
 
 __all__ = [
     "COGNITIVE_SERVICES_SCOPE",
+    "Answer",
     "AppRegistration",
     "ClientCertificate",
     "ClientSecret",
     "Deployment",
     "DropConnection",
     "Emulator",
+    "EndlessBody",
     "Fault",
     "FederatedCredential",
     "HostMatch",

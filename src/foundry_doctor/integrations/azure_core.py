@@ -1,73 +1,92 @@
-"""The azure-core integration: a pipeline policy that diagnoses failed calls.
+"""The azure-core integration: a pipeline policy whose diagnosis rides on the SDK's own exception.
 
-:class:`DiagnosticsPolicy` (sync) and :class:`AsyncDiagnosticsPolicy` (async) go first in a
-pipeline (``per_call_policies=[...]``), so they see the final response after retries and auth
-challenges, never an intermediate one. On the success path they only compare the status code.
-On a 400/401/403/404 they read the body, build :class:`~foundry_doctor.facts.Facts` from the
-request as it went out (by then the auth policy has set its header: the policy reads the bearer
-token's claims, never keeps the token) and the response, diagnose, log one WARNING record, and
-raise the exception the SDK would have raised (``ClientAuthenticationError`` for 401,
-``ResourceNotFoundError`` for 404, ``HttpResponseError`` otherwise, built from the same
-response) as a subclass that carries ``.diagnosis``.
+:class:`DiagnosticsPolicy` is a ``SansIOHTTPPolicy``. azure-core wraps such a policy in a runner
+of its own in every pipeline it joins, and the runner, not the policy, holds the link to the
+next policy: one instance can serve any number of pipelines, sync and async, at the same time
+(frameworks hand the same keyword arguments to a sync and an async client). The policy keeps no
+state per request.
 
-A 400 is only raised from here when a rule recognised it: other 400s (a bad parameter, a
-content filter) are left to the SDK untouched. If building the diagnosis fails for any reason,
-the response goes on unchanged and the SDK raises exactly what it would have raised; a DEBUG
-record says why.
+On the success path it compares the status code and returns. On a 400/401/403/404 it only
+*marks* the response (:mod:`foundry_doctor.integrations.pending`) and hands it on untouched; the
+SDK then does exactly what it does without foundry-doctor: retries it, answers an auth
+challenge, returns it as a value (``check_existence`` turns a 404 into ``False``), maps it with
+a per-call ``error_map=``, or raises. Only when an ``HttpResponseError`` (of any subclass: the
+SDK's, an ``error_map`` class, ``ResourceNotFoundError``, ...) is built from a marked response is
+the exchange diagnosed: from the request as it went out (the auth policy has set its header by
+then: the policy reads the bearer token's claims, never keeps the token), the response, and the
+body as far as the SDK has read it (generated operations read an error body before raising,
+even for ``stream=True``; foundry-doctor never reads a byte of its own). The exception keeps
+its class, message, ``model`` and ``error`` (``error_format``) and becomes the same-name
+subclass that carries ``.diagnosis``; one WARNING record is logged. For that, the policy wraps
+``HttpResponseError.__init__`` once, when the first policy is made; without a mark on the
+response the wrapper costs one lookup.
 
-One difference from the bare SDK, by design: ``client.send_request(...)`` returns error
-responses instead of raising, but a pipeline with this policy raises the diagnosed exception
-from ``send_request`` too (the policy cannot tell the two kinds of call apart).
-``raise_errors=False`` turns the policy into an observer for such code: it logs and stores the
-diagnosis in the pipeline context (``"foundry_doctor.diagnosis"``) and returns the response
-untouched, so ``response.raise_for_status()`` behaves as without foundry-doctor.
+Where the policy sits does not matter for what is diagnosed: ``per_call_policies`` (outside
+retries and auth challenges, where :func:`instrument_azure_core` puts it) or
+``per_retry_policies`` alike; a response the SDK retries or resends never becomes an exception.
+
+``client.send_request(request)`` returns the response, error statuses included, as without
+foundry-doctor; ``response.raise_for_status()`` raises the enriched ``HttpResponseError``.
+With ``stream=True`` nothing reads the body before the caller; an error that is raised before
+the body was read is diagnosed without it.
+
+``raise_errors=False`` leaves exceptions alone: the policy then diagnoses every final
+400/401/403/404 as it passes (statuses an operation treats as a value too), logs the WARNING
+record and stores the diagnosis in the pipeline context (:data:`CONTEXT_KEY`), for code that
+looks at responses itself.
+
+An exception raised below the policy (a credential that cannot get a token, a connection
+error) passes through :meth:`DiagnosticsPolicy.on_exception` and goes on as the same object,
+unchanged; a DEBUG record notes it.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+import threading
 import time
-from collections.abc import Mapping, Sequence
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from azure.core.credentials import AzureKeyCredential, AzureSasCredential
-from azure.core.exceptions import (
-    ClientAuthenticationError,
-    HttpResponseError,
-    ResourceNotFoundError,
-)
+from azure.core.exceptions import HttpResponseError
 from azure.core.pipeline import PipelineRequest, PipelineResponse
-from azure.core.pipeline.policies import AsyncHTTPPolicy, HTTPPolicy
+from azure.core.pipeline.policies import SansIOHTTPPolicy
 
 from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis import Diagnosis, diagnose
 from foundry_doctor.facts import BODY_READ_LIMIT, CredentialKind, Facts
 from foundry_doctor.facts.versions import installed_versions
-from foundry_doctor.integrations.enriched import attach
-from foundry_doctor.integrations.reporting import report
+from foundry_doctor.integrations.pending import enrich_when_built, mark, resolve
+from foundry_doctor.integrations.reporting import report, worth_telling
 
 __all__ = [
     "CONTEXT_KEY",
+    "WATCHED_STATUSES",
     "AsyncDiagnosticsPolicy",
     "ClientProfile",
     "DiagnosticsPolicy",
     "instrument_azure_core",
+    "is_azure_core_client",
 ]
 
 logger = logger_for("foundry_doctor")
 
-#: where the diagnosis is stored in the pipeline context
-CONTEXT_KEY = "foundry_doctor.diagnosis"
+#: where ``raise_errors=False`` stores the diagnosis in the pipeline context
+CONTEXT_KEY: Final = "foundry_doctor.diagnosis"
 
 #: statuses the policy looks at; everything else passes straight through
-WATCHED_STATUSES = frozenset({400, 401, 403, 404})
+WATCHED_STATUSES: Final = frozenset({400, 401, 403, 404})
 
-#: what azure-core's generated operations raise per status (``map_error`` with the default map)
-_SDK_ERRORS: Mapping[int, type[HttpResponseError]] = {
-    401: ClientAuthenticationError,
-    404: ResourceNotFoundError,
-}
+#: the key of a mark in :data:`_marks`
+_MARK: Final = "foundry_doctor.diagnosis"
+
+#: marked responses -> their mark. Kept beside the response rather than in it, so that a
+#: pickled response (and an exception holding it) carries nothing of foundry-doctor's
+_marks: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 #: request bodies larger than this are not parsed for the model name
 _REQUEST_BODY_PARSE_LIMIT = 1024 * 1024
@@ -77,6 +96,15 @@ _USER_AGENTS = (
     ("azsdk-python-ai-inference/", "azure-ai-inference"),
     ("azsdk-python-ai-projects/", "azure-ai-projects"),
 )
+
+#: module prefixes of azure-core based SDKs -> client kind
+_CLIENT_MODULES = (
+    ("azure.ai.inference", "azure-ai-inference"),
+    ("azure.ai.projects", "azure-ai-projects"),
+)
+
+#: serialises instrument_azure_core, so concurrent calls on one client install once
+_install_lock = threading.Lock()
 
 HTTPRequestType = TypeVar("HTTPRequestType")
 
@@ -95,26 +123,30 @@ class ClientProfile:
     @classmethod
     def of(cls, client: object) -> ClientProfile:
         """Read the profile of an azure-core generated client (azure-ai-inference,
-        azure-ai-projects, ...) from its configuration, without touching the credential."""
+        azure-ai-projects, an application's subclass of one, ...) from its configuration,
+        without touching the credential."""
         config = getattr(client, "_config", None)
-        module = type(client).__module__
-        if module.startswith("azure.ai.inference"):
-            kind = "azure-ai-inference"
-        elif module.startswith("azure.ai.projects"):
-            kind = "azure-ai-projects"
-        else:
-            kind = "azure-core"
         endpoint = getattr(config, "endpoint", None)
         scopes = getattr(config, "credential_scopes", None)
         credential = getattr(config, "credential", None)
         return cls(
-            client=kind,
+            client=_client_kind(type(client)),
             endpoint=endpoint if isinstance(endpoint, str) else None,
             credential=_credential_kind(credential),
             scopes=tuple(s for s in scopes if isinstance(s, str))
             if isinstance(scopes, Sequence) and not isinstance(scopes, str)
             else None,
         )
+
+
+def _client_kind(client_type: type[Any]) -> str:
+    """The SDK a client class (or the SDK class it extends) comes from."""
+    for klass in client_type.__mro__:
+        module = klass.__module__
+        for prefix, kind in _CLIENT_MODULES:
+            if module == prefix or module.startswith(prefix + "."):
+                return kind
+    return "azure-core"
 
 
 def _credential_kind(credential: object) -> CredentialKind | None:
@@ -128,46 +160,24 @@ def _credential_kind(credential: object) -> CredentialKind | None:
 
 
 class _Diagnostician:
-    """The sync/async-independent part of the policy: from a finished exchange to a
-    diagnosis and the exception to raise."""
+    """What a policy knows about its client, and how it turns a failed exchange into a
+    diagnosis (the :class:`~foundry_doctor.integrations.pending.Watcher` of its marks)."""
 
-    def __init__(
-        self,
-        profile: ClientProfile,
-        *,
-        raise_errors: bool,
-        include_personal: bool,
-    ) -> None:
+    sdk: Final = "azure-core"
+
+    def __init__(self, profile: ClientProfile, *, include_personal: bool) -> None:
         self.profile = profile
-        self.raise_errors = raise_errors
         self.include_personal = include_personal
 
-    def failure(
-        self, request: PipelineRequest[Any], response: PipelineResponse[Any, Any]
-    ) -> HttpResponseError | None:
-        """The exception to raise for this response, or ``None`` to let it through.
+    def diagnose(self, http_response: Any) -> Diagnosis | None:
+        """The diagnosis of ``http_response`` (and the request it answers), or ``None`` when
+        there is nothing worth telling. May raise."""
+        facts = self.observe(http_response)
+        diagnosis = diagnose(facts, include_personal=self.include_personal)
+        return diagnosis if worth_telling(diagnosis, facts.url) else None
 
-        Never raises: any problem while diagnosing is logged at DEBUG and the response is
-        left to the SDK.
-        """
-        try:
-            diagnosis = diagnose(
-                self.observe(request, response), include_personal=self.include_personal
-            )
-            if diagnosis.status == 400 and diagnosis.rule == "unknown":
-                return None  # a 400 we know nothing about is not ours to explain
-            request.context[CONTEXT_KEY] = diagnosis
-            report(diagnosis, sdk="azure-core")
-            if not self.raise_errors:
-                return None
-            return self._sdk_error(response, diagnosis)
-        except Exception:
-            logger.debug("foundry-doctor could not diagnose this response", exc_info=True)
-            return None
-
-    def observe(self, request: PipelineRequest[Any], response: PipelineResponse[Any, Any]) -> Facts:
-        http_request = request.http_request
-        http_response = response.http_response
+    def observe(self, http_response: Any) -> Facts:
+        http_request = http_response.request
         headers = http_request.headers
         client, sdk_versions = self._client_kind(headers.get("User-Agent") or "")
         return Facts.observe(
@@ -201,17 +211,12 @@ class _Diagnostician:
                 versions[kind] = version
         return client or "azure-core", versions
 
-    @staticmethod
-    def _sdk_error(response: PipelineResponse[Any, Any], diagnosis: Diagnosis) -> HttpResponseError:
-        http_response = response.http_response
-        error_type = _SDK_ERRORS.get(http_response.status_code, HttpResponseError)
-        return attach(error_type(response=http_response), diagnosis)
-
 
 def _response_body(http_response: Any) -> bytes | None:
+    """What the SDK has read of the body (``None`` for a stream nobody read); never reads."""
     try:
         body = http_response.body()
-    except Exception:  # a stream that could not be read: diagnose without the body
+    except Exception:  # not read: diagnose without the body
         return None
     return bytes(body[:BODY_READ_LIMIT]) if isinstance(body, (bytes, bytearray)) else None
 
@@ -238,8 +243,46 @@ def _model_of(http_request: Any) -> str | None:
     return model if isinstance(model, str) else None
 
 
-class _ConfiguredPolicy:
-    """What the sync and async policies share: their settings and the diagnostician."""
+# --- the exception the SDK builds --------------------------------------------------------------
+
+
+def _diagnosis_for(error: BaseException) -> Diagnosis | None:
+    """The diagnosis for an ``HttpResponseError`` being built from a marked response."""
+    response = getattr(error, "response", None)
+    if response is None:
+        return None
+    try:
+        slot = _marks.get(response)
+    except TypeError:  # a response that cannot be weakly referenced was never marked
+        return None
+    return resolve(slot, _MARK, response)
+
+
+def _mark(http_response: Any, diagnostician: _Diagnostician) -> None:
+    try:
+        slot = _marks.get(http_response)
+        if slot is None:
+            slot = _marks.setdefault(http_response, {})
+    except TypeError:
+        logger.debug("foundry-doctor cannot mark a %s", type(http_response).__name__)
+        return
+    mark(slot, _MARK, diagnostician)
+
+
+# --- the policy ----------------------------------------------------------------------------------
+
+
+class DiagnosticsPolicy(SansIOHTTPPolicy[HTTPRequestType, Any]):
+    """Explains the 400/401/403/404 failures of an azure-core pipeline, sync or async.
+
+    Add it with ``per_call_policies=[DiagnosticsPolicy()]`` when building a client, or let
+    :func:`foundry_doctor.instrument` add it to an existing one; one instance may serve several
+    clients. The keyword arguments describe the client when the policy cannot read it
+    (``instrument`` fills them in): ``client`` (``"azure-ai-inference"``, ...), ``endpoint``,
+    ``credential`` (``"api-key"`` / ``"token"``) and ``scopes``. ``include_personal=True`` lets
+    the diagnosis show the signed-in user's name/upn from the token. ``raise_errors=False``
+    leaves the SDK's exceptions alone and only logs (see the module documentation).
+    """
 
     def __init__(
         self,
@@ -258,55 +301,53 @@ class _ConfiguredPolicy:
             credential=credential,
             scopes=tuple(scopes) if scopes is not None else None,
         )
-        self._diagnostician = _Diagnostician(
-            profile, raise_errors=raise_errors, include_personal=include_personal
-        )
+        self._diagnostician = _Diagnostician(profile, include_personal=include_personal)
+        self.raise_errors = raise_errors
+        enrich_when_built(HttpResponseError, _diagnosis_for)
 
     @property
     def profile(self) -> ClientProfile:
         return self._diagnostician.profile
 
+    def on_response(
+        self,
+        request: PipelineRequest[HTTPRequestType],
+        response: PipelineResponse[HTTPRequestType, Any],
+    ) -> None:
+        http_response = response.http_response
+        if http_response.status_code not in WATCHED_STATUSES:
+            return
+        if self.raise_errors:
+            _mark(http_response, self._diagnostician)
+        else:
+            self._observe(request, http_response)
 
-class DiagnosticsPolicy(_ConfiguredPolicy, HTTPPolicy[HTTPRequestType, Any]):
-    """Explains 400/401/403/404 responses of a synchronous azure-core pipeline.
-
-    Add it with ``per_call_policies=[DiagnosticsPolicy()]`` when building a client, or let
-    :func:`foundry_doctor.instrument` add it to an existing one. The keyword arguments describe
-    the client when the policy cannot read it (``instrument`` fills them in): ``client``
-    (``"azure-ai-inference"``, ...), ``endpoint``, ``credential`` (``"api-key"`` / ``"token"``)
-    and ``scopes``. ``include_personal=True`` lets the diagnosis show the signed-in user's
-    name/upn from the token.
-    """
-
-    def send(self, request: PipelineRequest[HTTPRequestType]) -> PipelineResponse[Any, Any]:
-        response = self.next.send(request)
-        if response.http_response.status_code not in WATCHED_STATUSES:
-            return response
-        try:
-            response.http_response.read()  # the SDK reads a failed stream before raising too
-        except Exception:
-            logger.debug("foundry-doctor could not read the error body", exc_info=True)
-        error = self._diagnostician.failure(request, response)
+    def on_exception(self, request: PipelineRequest[HTTPRequestType]) -> None:
+        """An exception raised below the policy: it goes on unchanged, as the same object
+        (the runner re-raises it). This is where such an exception could be enriched in place
+        (:func:`~foundry_doctor.integrations.enriched.attach` keeps the object)."""
+        error = sys.exc_info()[1]
         if error is not None:
-            raise error
-        return response
+            logger.debug(
+                "foundry-doctor leaves %s raised inside the pipeline unchanged",
+                type(error).__name__,
+            )
 
-
-class AsyncDiagnosticsPolicy(_ConfiguredPolicy, AsyncHTTPPolicy[HTTPRequestType, Any]):
-    """The asynchronous twin of :class:`DiagnosticsPolicy`, for ``aio`` clients."""
-
-    async def send(self, request: PipelineRequest[HTTPRequestType]) -> PipelineResponse[Any, Any]:
-        response = await self.next.send(request)
-        if response.http_response.status_code not in WATCHED_STATUSES:
-            return response
+    def _observe(self, request: PipelineRequest[HTTPRequestType], http_response: Any) -> None:
+        """``raise_errors=False``: diagnose now, report, store in the context. Never raises."""
         try:
-            await response.http_response.read()
+            diagnosis = self._diagnostician.diagnose(http_response)
+            if diagnosis is None:
+                return
+            report(diagnosis, sdk=self._diagnostician.sdk)
+            request.context[CONTEXT_KEY] = diagnosis
         except Exception:
-            logger.debug("foundry-doctor could not read the error body", exc_info=True)
-        error = self._diagnostician.failure(request, response)
-        if error is not None:
-            raise error
-        return response
+            logger.debug("foundry-doctor could not diagnose this response", exc_info=True)
+
+
+class AsyncDiagnosticsPolicy(DiagnosticsPolicy[HTTPRequestType]):
+    """The same policy under the name async code has used: :class:`DiagnosticsPolicy` works in
+    ``aio`` pipelines as it is."""
 
 
 _Client = TypeVar("_Client")
@@ -327,28 +368,23 @@ def is_azure_core_client(client: object) -> bool:
     return _pipeline_of(client) is not None
 
 
+def _is_ours(policy: object) -> bool:
+    return isinstance(getattr(policy, "_policy", policy), DiagnosticsPolicy)
+
+
 def instrument_azure_core(
     client: _Client, *, include_personal: bool = False, raise_errors: bool = True
 ) -> _Client:
-    """Put a diagnostics policy at the very front of ``client``'s pipeline; idempotent.
+    """Put a diagnostics policy at the very front of ``client``'s pipeline; idempotent, also
+    when called from several threads at once.
 
     Returns the same client. Raises ``TypeError`` when the object has no azure-core pipeline.
     """
     pipeline = _pipeline_of(client)
     if pipeline is None:
-        raise TypeError(
-            f"{type(client).__name__} has no azure-core pipeline to instrument; "
-            "pass per_call_policies=[foundry_doctor.DiagnosticsPolicy()] when building it"
-        )
-    policies: list[Any] = pipeline._impl_policies
-    if any(isinstance(p, (DiagnosticsPolicy, AsyncDiagnosticsPolicy)) for p in policies):
-        return client
+        raise TypeError(f"{type(client).__name__} is not a client on an azure-core pipeline")
     profile = ClientProfile.of(client)
-    is_async = type(pipeline).__name__ == "AsyncPipeline" or type(client).__module__.split(
-        "."
-    ).count("aio")
-    policy_type = AsyncDiagnosticsPolicy if is_async else DiagnosticsPolicy
-    policy: Any = policy_type(
+    policy: DiagnosticsPolicy[Any] = DiagnosticsPolicy(
         client=profile.client,
         endpoint=profile.endpoint,
         credential=profile.credential,
@@ -356,17 +392,31 @@ def instrument_azure_core(
         include_personal=include_personal,
         raise_errors=raise_errors,
     )
-    if policies:
-        policy.next = policies[0]
-    else:
-        policy.next = _transport_runner(pipeline)
-    policies.insert(0, policy)
+    is_async = any(klass.__name__ == "AsyncPipeline" for klass in type(pipeline).__mro__)
+    with _install_lock:
+        policies: list[Any] = pipeline._impl_policies
+        if any(_is_ours(p) for p in policies):
+            return client
+        runner = _runner(policy, is_async=is_async)
+        runner.next = policies[0] if policies else _transport_runner(pipeline, is_async=is_async)
+        policies.insert(0, runner)
     return client
 
 
-def _transport_runner(pipeline: Any) -> Any:
+def _runner(policy: DiagnosticsPolicy[Any], *, is_async: bool) -> Any:
+    """The runner azure-core itself wraps a SansIO policy in, for a sync or async pipeline."""
+    if is_async:
+        from azure.core.pipeline._base_async import _SansIOAsyncHTTPPolicyRunner
+
+        return _SansIOAsyncHTTPPolicyRunner(policy)
+    from azure.core.pipeline._base import _SansIOHTTPPolicyRunner
+
+    return _SansIOHTTPPolicyRunner(policy)
+
+
+def _transport_runner(pipeline: Any, *, is_async: bool) -> Any:
     # a pipeline without policies: the runner that wraps its transport
-    if type(pipeline).__name__ == "AsyncPipeline":
+    if is_async:
         from azure.core.pipeline._base_async import _AsyncTransportRunner
 
         return _AsyncTransportRunner(pipeline._transport)

@@ -7,9 +7,12 @@ kind, endpoint, credential kind, scopes and api-version come from the client obj
 
 from __future__ import annotations
 
+import sys
+
 from foundry_doctor.diagnosis.checkup import Checkup, check_configuration
 from foundry_doctor.facts.configuration import Configuration
 from foundry_doctor.facts.versions import installed_versions
+from foundry_doctor.integrations.instrument import is_openai_object, unsupported
 
 __all__ = ["check", "configuration_of"]
 
@@ -27,7 +30,8 @@ def check(
     ``chat.completions.create``), ``operation`` the path they call (``"chat/completions"`` or,
     for an embeddings model or client, ``"embeddings"``). Returns a
     :class:`~foundry_doctor.diagnosis.checkup.Checkup`: ``.ok``, ``.findings``, ``.render()``.
-    Raises ``TypeError`` for an object that is neither an azure-core nor an openai client.
+    Raises ``TypeError`` for an object that is neither an azure-core nor an openai client (an
+    application's subclass of one is fine).
     """
     return check_configuration(configuration_of(client, model=model, operation=operation), now=now)
 
@@ -37,8 +41,12 @@ def configuration_of(
 ) -> Configuration:
     """The :class:`Configuration` of an azure-core or openai client (read, not called)."""
     versions = installed_versions()
-    if type(client).__module__.split(".", 1)[0] == "openai":
+    if is_openai_object(client):
+        from foundry_doctor.integrations.openai_client import is_openai_client
         from foundry_doctor.integrations.openai_facts import OpenAIProfile
+
+        if not is_openai_client(client):
+            raise unsupported("check", client)
 
         openai_profile = OpenAIProfile.of(client)
         return Configuration.of(
@@ -51,19 +59,20 @@ def configuration_of(
             operation=operation,
             sdk_versions=versions,
         )
+    if "azure.core" not in sys.modules:  # without azure-core loaded it cannot be its client
+        raise unsupported("check", client)
     from foundry_doctor.integrations.azure_core import ClientProfile, is_azure_core_client
 
     if not is_azure_core_client(client):
-        raise TypeError(
-            f"foundry_doctor.check() does not support {type(client).__name__}: "
-            "expected an azure-core or openai client"
-        )
+        raise unsupported("check", client)
     profile = ClientProfile.of(client)
     config = getattr(client, "_config", None)
     api_version = getattr(config, "api_version", None)
     configured_model = getattr(client, "_model", None)  # azure-ai-inference's model= default
-    if operation is None and "Embeddings" in type(client).__name__:
-        operation = "images/embeddings" if "Image" in type(client).__name__ else "embeddings"
+    names = [klass.__name__ for klass in type(client).__mro__]
+    if operation is None and any("Embeddings" in name for name in names):
+        image = any("ImageEmbeddings" in name for name in names)
+        operation = "images/embeddings" if image else "embeddings"
     return Configuration.of(
         profile.client or "azure-core",
         endpoint=profile.endpoint,

@@ -2,8 +2,11 @@
 
 :func:`diagnosed_class` makes (once per SDK class) a subclass of the SDK's exception class that
 adds ``.diagnosis`` and appends the rendered diagnosis to ``str(exc)``. The subclass keeps the
-SDK class's name and module, so tracebacks and ``except`` clauses read exactly as before, and it
-pickles as the plain SDK class.
+SDK class's name and module, so tracebacks and ``except`` clauses read exactly as before.
+
+An enriched exception pickles as the plain SDK exception, without its diagnosis: it unpickles
+(or fails to, as some SDK exceptions do) exactly like the bare one, also in a process that does
+not have foundry-doctor (multiprocessing, Celery). ``copy.copy`` gives that plain exception too.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ __all__ = ["DiagnosedError", "attach", "diagnosed_class"]
 E = TypeVar("E", bound=BaseException)
 
 _classes: dict[type[BaseException], type[BaseException]] = {}
+#: the attribute an enriched exception carries its diagnosis in
+_DIAGNOSIS = "diagnosis"
 _lock = threading.Lock()
 
 
@@ -35,11 +40,17 @@ def _enriched_str(self: DiagnosedError) -> str:
 
 
 def _reduce_to_base(self: DiagnosedError) -> str | tuple[Any, ...]:
-    # pickle (and copy) the plain SDK exception: the enriched class is not importable by name
+    # pickle the plain SDK exception: neither the enriched class nor the diagnosis may need
+    # foundry-doctor to unpickle
     reduced = self._fd_base.__reduce__(self)
-    if isinstance(reduced, tuple) and reduced and reduced[0] is type(self):
-        return (self._fd_base, *reduced[1:])
-    return reduced
+    if not isinstance(reduced, tuple) or not reduced:
+        return reduced
+    parts = list(reduced)
+    if parts[0] is type(self):
+        parts[0] = self._fd_base
+    if len(parts) > 2 and isinstance(parts[2], dict) and _DIAGNOSIS in parts[2]:
+        parts[2] = {name: value for name, value in parts[2].items() if name != _DIAGNOSIS}
+    return tuple(parts)
 
 
 def diagnosed_class(base: type[E]) -> type[E]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from foundry_doctor.diagnosis.model import Diagnosis
+from foundry_doctor.integrations.pending import resolve
 
 __all__ = ["EXTENSION_KEY", "diagnosis_of", "explain"]
 
-#: where the httpx hooks keep a diagnosis on a response (``response.extensions``)
+#: where the httpx hooks and instrumented openai clients mark a response (``response.extensions``)
 EXTENSION_KEY = "foundry_doctor.diagnosis"
 
 
@@ -16,9 +17,9 @@ def explain(exc: BaseException | str | None) -> Diagnosis | None:
     """The diagnosis attached to ``exc`` (or to an exception in its ``__cause__`` /
     ``__context__`` chain) by an instrumented client; ``None`` when there is none.
 
-    Also finds the diagnosis the httpx hooks leave on a response they may not raise from
-    (openai < 2.31 would retry an exception raised in a hook): ``exc.response``'s extensions.
-    Given a string (an error message copied from a log), diagnoses the text itself, as
+    Also finds the diagnosis for a response the httpx hooks marked (``exc.response``), e.g.
+    of an exception built before the hooks enriched that class. Given a string (an error
+    message copied from a log), diagnoses the text itself, as
     :func:`foundry_doctor.diagnose_text` does. Never raises.
     """
     if isinstance(exc, str):
@@ -40,11 +41,13 @@ def explain(exc: BaseException | str | None) -> Diagnosis | None:
 
 
 def diagnosis_of(response: Any) -> Diagnosis | None:
-    """The diagnosis an httpx hook left on ``response`` (e.g. ``exc.response`` of an openai
-    ``APIStatusError``), or ``None``. Never raises."""
+    """The diagnosis of an ``httpx`` / ``httpx2`` ``response`` that the hooks marked (e.g.
+    ``exc.response`` of an openai ``APIStatusError``), diagnosed now if that has not happened
+    yet (with as much of the body as was read); ``None`` otherwise. Never raises."""
     try:
         extensions = getattr(response, "extensions", None)
-        found = extensions.get(EXTENSION_KEY) if isinstance(extensions, dict) else None
+        if not isinstance(extensions, dict) or EXTENSION_KEY not in extensions:
+            return None
     except Exception:  # an exotic response object: nothing to find
         return None
-    return found if isinstance(found, Diagnosis) else None
+    return resolve(extensions, EXTENSION_KEY, response)

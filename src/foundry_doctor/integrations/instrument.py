@@ -5,9 +5,16 @@ from __future__ import annotations
 import sys
 from typing import TypeVar
 
-__all__ = ["instrument"]
+__all__ = ["SUPPORTED", "instrument", "is_openai_object", "unsupported"]
 
 C = TypeVar("C")
+
+#: what instrument() and check() take, for the error message
+SUPPORTED = (
+    "an openai client (AzureOpenAI, AsyncAzureOpenAI, OpenAI, AsyncOpenAI or a subclass)",
+    "an azure-core client (azure-ai-inference, AIProjectClient, any client built on an "
+    "azure-core pipeline, or a subclass)",
+)
 
 
 def instrument(client: C, *, include_personal: bool = False) -> C:
@@ -15,25 +22,48 @@ def instrument(client: C, *, include_personal: bool = False) -> C:
 
     Supported: azure-core clients (``azure.ai.inference`` ``ChatCompletionsClient``,
     ``EmbeddingsClient``, ``ImageEmbeddingsClient`` and their ``aio`` twins,
-    ``azure.ai.projects.AIProjectClient``, any client built on an azure-core pipeline) and
-    openai clients (``AzureOpenAI``, ``AsyncAzureOpenAI``, and ``OpenAI`` / ``AsyncOpenAI``
-    pointed at an Azure ``/openai/v1/`` endpoint). Calling it again on the same client changes
-    nothing. From then on, a 400/401/403/404 that foundry-doctor can explain raises the SDK's
-    usual exception class carrying ``.diagnosis`` and logs one WARNING record on the
-    ``foundry_doctor`` logger. ``include_personal=True`` lets the diagnosis name the signed-in
+    ``azure.ai.projects.AIProjectClient``, any client built on an azure-core pipeline), openai
+    clients (``AzureOpenAI``, ``AsyncAzureOpenAI``, ``OpenAI``, ``AsyncOpenAI``), an
+    application's subclasses of either, and ``httpx`` / ``httpx2`` clients (the event hook,
+    :func:`~foundry_doctor.install_hooks`). Calling it again on the same client changes
+    nothing, also from several threads at once. From then on, a 400/401/403/404 that
+    foundry-doctor can explain raises the SDK's usual exception class carrying ``.diagnosis``
+    and logs one WARNING record on the ``foundry_doctor`` logger; a client pointed at a host
+    that is no Azure AI service (api.openai.com, a local server) stays quiet unless a rule has
+    something specific to say. ``include_personal=True`` lets the diagnosis name the signed-in
     user (upn, name) from the token; by default only object and tenant ids appear.
 
-    Raises ``TypeError`` for an object that is neither.
+    Raises ``TypeError`` for anything else.
     """
-    if type(client).__module__.split(".", 1)[0] == "openai":
+    if is_openai_object(client):
         from foundry_doctor.integrations.openai_client import instrument_openai
 
         return instrument_openai(client, include_personal=include_personal)
-    if "azure.core" not in sys.modules:  # without azure-core loaded it cannot be its client
-        raise TypeError(
-            f"foundry_doctor.instrument() does not support {type(client).__name__}: "
-            "expected an azure-core or openai client"
+    if "azure.core" in sys.modules:  # without azure-core loaded it cannot be its client
+        from foundry_doctor.integrations.azure_core import (
+            instrument_azure_core,
+            is_azure_core_client,
         )
-    from foundry_doctor.integrations.azure_core import instrument_azure_core
 
-    return instrument_azure_core(client, include_personal=include_personal)
+        if is_azure_core_client(client):
+            return instrument_azure_core(client, include_personal=include_personal)
+    if isinstance(getattr(client, "event_hooks", None), dict):
+        from foundry_doctor.integrations.httpx_hooks import install_hooks
+
+        return install_hooks(client)
+    raise unsupported("instrument", client, also="an httpx / httpx2 client")
+
+
+def is_openai_object(value: object) -> bool:
+    """Whether ``value`` is an instance of a class from the openai package, or of a subclass of
+    one (an application's own ``AzureOpenAI`` subclass)."""
+    return any(klass.__module__.split(".", 1)[0] == "openai" for klass in type(value).__mro__[:-1])
+
+
+def unsupported(function: str, value: object, *, also: str | None = None) -> TypeError:
+    """The ``TypeError`` for an object ``foundry_doctor.<function>()`` does not take."""
+    kinds = [*SUPPORTED, also] if also else list(SUPPORTED)
+    supported = ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    return TypeError(
+        f"foundry_doctor.{function}() does not support {type(value).__name__}; it takes {supported}"
+    )

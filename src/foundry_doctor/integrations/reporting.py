@@ -1,8 +1,8 @@
-"""Telling the world about a diagnosis: one WARNING log record and, when OpenTelemetry is
-installed and a span is recording, one span event. Both are made of the diagnosis alone (its
-summary, explanation, ``to_dict()``, code, slug and title) and of names of ours (the SDK), and a
-``Diagnosis`` quotes whatever it holds on construction (see ``diagnosis/model.py``): neither can
-carry a secret or a control character the service sent."""
+"""Telling the world about a diagnosis: whether it is worth telling at all, then one WARNING log
+record and, when OpenTelemetry is installed and a span is recording, one span event. Both are
+made of the diagnosis alone (its summary, explanation, ``to_dict()``, code, slug and title) and
+of names of ours (the SDK), and a ``Diagnosis`` quotes whatever it holds on construction (see
+``diagnosis/model.py``): neither can carry a secret or a control character the service sent."""
 
 from __future__ import annotations
 
@@ -10,11 +10,36 @@ from typing import Any
 
 from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.model import Diagnosis
+from foundry_doctor.facts.endpoints import classify_endpoint
 
-__all__ = ["LOGGER_NAME", "report"]
+__all__ = ["LOGGER_NAME", "OFF_AZURE_FAMILIES", "report", "worth_telling"]
 
 LOGGER_NAME = "foundry_doctor"
 logger = logger_for(LOGGER_NAME)
+
+
+#: host families that are no Azure AI service: there the checklist of the catch-all rule (about
+#: Azure roles, scopes and endpoints) has nothing to stand on
+OFF_AZURE_FAMILIES = frozenset({"openai-platform", "local", "unknown"})
+
+#: the catch-all rule, which names no cause
+_UNKNOWN_RULE = "unknown"
+
+
+def worth_telling(diagnosis: Diagnosis, url: str | None) -> bool:
+    """Whether an integration should attach and report ``diagnosis`` of a call to ``url``.
+
+    A finding of a rule always is. The catch-all (no rule recognised the cause) is only for a
+    401/403/404 from an Azure AI host: a 400 no rule knows is a bad parameter or a content
+    filter, not ours to explain, and off Azure (a local server, api.openai.com, a gateway on a
+    host we do not know) we have nothing to back a checklist with.
+    """
+    if diagnosis.rule != _UNKNOWN_RULE:
+        return True
+    if diagnosis.status == 400 or url is None:
+        return False
+    info = classify_endpoint(url)
+    return info is not None and info.family not in OFF_AZURE_FAMILIES
 
 
 def report(diagnosis: Diagnosis, *, sdk: str) -> None:

@@ -21,7 +21,11 @@ Four faults, each a frozen dataclass:
   its JSON;
 * :class:`MislabelledBody`: a ``Content-Type`` that does not describe the body (an HTML page or
   binary bytes labelled ``application/json``, JSON labelled ``text/html``, ...);
-* :class:`SlowReply`: the answer is held back for some seconds before its headers go out.
+* :class:`SlowReply`: the answer is held back for some seconds before its headers go out;
+* :class:`EndlessBody`: the body never ends: the answer's own body, then padding, chunk after
+  chunk, until the client goes away (or ``total`` bytes);
+* :class:`Answer`: another answer instead of the service's (its status, headers and body; the
+  request log records this one), e.g. a claims challenge once, or ``x-should-retry: true``.
 
 Every fault takes the same keyword-only criteria; all that are given must hold: ``path`` (a
 substring of the request path, query excluded), ``model`` (the deployment / model the request
@@ -33,11 +37,12 @@ fault applies to every reply. Without any fault the emulator behaves exactly as 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import ClassVar, Literal
 from urllib.parse import unquote
@@ -47,7 +52,9 @@ from foundry_doctor.emulator.wire.messages import Reply
 __all__ = [
     "BINARY_BODY",
     "HTML_ERROR_PAGE",
+    "Answer",
     "DropConnection",
+    "EndlessBody",
     "Fault",
     "FaultSet",
     "Injection",
@@ -81,8 +88,10 @@ class WirePlan:
 
     ``body`` is everything after the headers as it goes on the wire (chunk framing included
     when ``chunked``); ``content_length`` is what the ``Content-Length`` header announces
-    (``None`` when ``chunked``); only the first ``send`` bytes of ``body`` are written. Then the
-    connection is closed when ``close`` (abortively, with a TCP reset, when ``reset``).
+    (``None`` when ``chunked``); only the first ``send`` bytes of ``body`` are written. Then,
+    when ``chunked``, the chunks of ``more`` go out one by one, each flushed, until it ends or
+    the client stops reading (and then the terminating chunk, if it ended). Then the connection
+    is closed when ``close`` (abortively, with a TCP reset, when ``reset``).
     """
 
     content_type: str
@@ -92,6 +101,7 @@ class WirePlan:
     send: int | None = None
     close: bool = False
     reset: bool = False
+    more: Iterable[bytes] | None = field(default=None, compare=False)
 
     @property
     def sent(self) -> bytes:
@@ -164,6 +174,10 @@ class Fault:
     def wire(self, reply: Reply) -> WirePlan | None:
         """How ``reply`` goes out with this fault; ``None``: as usual."""
         return None
+
+    def answer(self, reply: Reply) -> Reply:
+        """The reply that goes out in place of the service's ``reply`` (the same by default)."""
+        return reply
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -294,6 +308,86 @@ class SlowReply(Fault):
 
     def delay_before_headers(self) -> float:
         return self.delay
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndlessBody(Fault):
+    """Send the answer's body chunked, then ``pad`` over and over in chunks of ``chunk`` bytes,
+    each flushed, until the client stops reading or closes the connection. ``total`` stops it
+    after that many bytes in all (body included), with a proper end of the body."""
+
+    kind: ClassVar[str] = "endless-body"
+
+    pad: bytes = b" "
+    chunk: int = 16 * 1024
+    total: int | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.pad:
+            raise ValueError("pad must not be empty")
+        if self.chunk < 1:
+            raise ValueError("chunk must be at least 1 byte")
+        if self.total is not None and self.total < 0:
+            raise ValueError("total must not be negative")
+
+    def wire(self, reply: Reply) -> WirePlan:
+        payload, _ = _payload(reply)
+        filler = (self.pad * (self.chunk // len(self.pad) + 1))[: self.chunk]
+        return WirePlan(
+            content_type=reply.content_type,
+            body=b"",
+            chunked=True,
+            more=self._chunks(payload, filler),
+        )
+
+    def _chunks(self, payload: bytes, filler: bytes) -> Iterator[bytes]:
+        left = self.total
+        for piece in itertools.chain((payload,), itertools.repeat(filler)):
+            if left is not None:
+                piece = piece[:left]
+                left -= len(piece)
+            if piece:
+                yield piece
+            if left == 0:
+                return
+
+
+@dataclass(frozen=True, kw_only=True)
+class Answer(Fault):
+    """Answer ``reply_status`` with ``reply_headers`` and ``reply_body`` (JSON) instead of what
+    the service decided; the request log records this answer. With ``times=1``: a first
+    answer that a client recovers from, e.g. a 401 claims challenge
+    (``WWW-Authenticate: Bearer error="insufficient_claims", claims="..."``) or a status with
+    ``x-should-retry: true``, and then the service's own answer to the request sent again."""
+
+    kind: ClassVar[str] = "answer"
+
+    reply_status: int = 401
+    reply_headers: tuple[tuple[str, str], ...] = ()
+    reply_body: str = '{"error":{"code":"401","message":"Unauthorized."}}'
+
+    def answer(self, reply: Reply) -> Reply:
+        if reply.stream is not None:
+            tuple(reply.stream)  # the service's answer is replaced: drop it
+        return Reply(
+            status=self.reply_status,
+            body=self.reply_body.encode("utf-8"),
+            headers=self.reply_headers,
+            error_code=_error_code(self.reply_body),
+            outcome=self.kind,
+        )
+
+
+def _error_code(body: str) -> str | None:
+    """``error.code`` of a JSON error envelope, for the request log; ``None`` otherwise."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    error = parsed.get("error") if isinstance(parsed, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return None if code is None else str(code)
 
 
 # --- which fault applies --------------------------------------------------------------------------

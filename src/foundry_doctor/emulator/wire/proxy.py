@@ -27,6 +27,8 @@ import ssl
 import struct
 import threading
 import time
+from collections.abc import Iterable
+from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
@@ -191,6 +193,7 @@ class _Handler(BaseHTTPRequestHandler):
                 status=handled.reply.status,
                 model=handled.model or requested_model(path, headers, body),
             )
+        reply = handled.reply if fault is None else fault.answer(handled.reply)
         # logged before the reply goes out, so the log is complete when the client has it
         self.server.log.add(
             RecordedRequest.build(
@@ -203,13 +206,13 @@ class _Handler(BaseHTTPRequestHandler):
                 bearer=handled.bearer,
                 model=handled.model,
                 route=handled.route,
-                status=handled.reply.status,
-                error_code=handled.reply.error_code,
-                outcome=handled.reply.outcome,
+                status=reply.status,
+                error_code=reply.error_code,
+                outcome=reply.outcome,
                 fault=fault.kind if fault is not None else None,
             )
         )
-        self._reply(handled.reply, fault, host)
+        self._reply(reply, fault, host)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
@@ -296,6 +299,18 @@ class _Handler(BaseHTTPRequestHandler):
             f", fault {fault.kind}" if fault is not None else "",
         )
 
+    def _send_chunks(self, chunks: Iterable[bytes]) -> bool:
+        """Send ``chunks`` chunked, each flushed, then the last chunk; ``False`` when the client
+        stopped reading first (the connection is then unusable)."""
+        try:
+            for chunk in chunks:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client closed the connection: the body ends here
+            return False
+        return True
+
     def _send_plan(self, plan: WirePlan) -> None:
         """The rest of a reply that a fault changed (see :class:`WirePlan`)."""
         if plan.chunked:
@@ -309,6 +324,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(plan.sent)
         self.wfile.flush()
+        if plan.more is not None and self.command != "HEAD" and not self._send_chunks(plan.more):
+            plan = replace(plan, close=True)
         if plan.close:
             self.close_connection = True
             if plan.reset:  # close abortively: the peer gets a TCP reset
