@@ -94,12 +94,6 @@ async def test_a_local_servers_refusal_gets_no_checklist(
     await _compare(status, PLAIN[status], wiring, aio, caplog)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the rules are not gated by host family yet: credential-in-wrong-header reads a local "
-    "server's 401 to a bearer key as Azure's 'api-key' header, deployment-not-found its 404 as "
-    "a missing Azure deployment (the rule engine's part of the same promise)",
-)
 @pytest.mark.parametrize("wiring", WIRINGS)
 @pytest.mark.parametrize("status", [401, 404])
 async def test_a_local_servers_answer_gets_no_azure_finding(

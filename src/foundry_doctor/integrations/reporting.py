@@ -12,15 +12,11 @@ from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.model import Diagnosis
 from foundry_doctor.facts.endpoints import classify_endpoint
 
-__all__ = ["LOGGER_NAME", "OFF_AZURE_FAMILIES", "report", "worth_telling"]
+__all__ = ["LOGGER_NAME", "report", "worth_telling"]
 
 LOGGER_NAME = "foundry_doctor"
 logger = logger_for(LOGGER_NAME)
 
-
-#: host families that are no Azure AI service: there the checklist of the catch-all rule (about
-#: Azure roles, scopes and endpoints) has nothing to stand on
-OFF_AZURE_FAMILIES = frozenset({"openai-platform", "local", "unknown"})
 
 #: the catch-all rule, which names no cause
 _UNKNOWN_RULE = "unknown"
@@ -39,7 +35,8 @@ def worth_telling(diagnosis: Diagnosis, url: str | None) -> bool:
     if diagnosis.status == 400 or url is None:
         return False
     info = classify_endpoint(url)
-    return info is not None and info.family not in OFF_AZURE_FAMILIES
+    # off Azure the catch-all's checklist (Azure roles, scopes, endpoints) has nothing to stand on
+    return info is not None and info.is_azure
 
 
 def report(diagnosis: Diagnosis, *, sdk: str) -> None:
