@@ -93,13 +93,18 @@ _ENDPOINT = next(op for op in PROJECT_OPERATIONS if op.name == "endpoint/respons
     ],
 )
 def test_roles_grant_by_data_action(
-    roles: tuple[str, ...], openai_model: bool, maas_model: bool, project: bool, agent_endpoint: bool
+    roles: tuple[str, ...],
+    openai_model: bool,
+    maas_model: bool,
+    project: bool,
+    agent_endpoint: bool,
 ) -> None:
     """roles.md §4: which role opens which surface."""
     identity = _identity(*roles)
     assert identity.may_call("chat/completions", "openai") is openai_model
     assert identity.may_call("chat/completions", "maas") is maas_model
-    assert _AGENTS_WRITE is not None and _ENDPOINT is not None
+    assert _AGENTS_WRITE is not None
+    assert _ENDPOINT is not None
     assert identity.grants(_AGENTS_WRITE) is project
     assert identity.grants(_ENDPOINT) is agent_endpoint
 

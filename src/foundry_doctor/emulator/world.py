@@ -51,6 +51,9 @@ from foundry_doctor.emulator.services.foundry.spec import (
 )
 from foundry_doctor.emulator.services.foundry.world import (
     DEFAULT_SUBSCRIPTION,
+    Agent,
+    Application,
+    Connection,
     Deployment,
     FoundrySettings,
     HostMatch,
@@ -68,7 +71,10 @@ __all__ = [
     "DEFAULT_TENANT",
     "FOREIGN_TENANT",
     "GOVERNMENT_TENANT",
+    "Agent",
     "AppRegistration",
+    "Application",
+    "Connection",
     "Deployment",
     "FoundrySettings",
     "Gateway",

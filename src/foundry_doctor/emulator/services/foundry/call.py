@@ -19,6 +19,7 @@ from foundry_doctor.emulator.services.foundry.spec import (
     DATED_API_VERSION,
     V1_ALIASES,
     ApiVersionPolicy,
+    RouteFamily,
     RouteName,
     dated_order,
     route_of,
@@ -27,9 +28,10 @@ from foundry_doctor.emulator.tokens import bearer_of
 from foundry_doctor.emulator.wire.messages import IncomingRequest
 
 if TYPE_CHECKING:
+    from foundry_doctor.emulator.services.foundry.world import Resource
     from foundry_doctor.emulator.world import World
 
-__all__ = ["Call", "check_api_version", "is_older"]
+__all__ = ["Call", "audience_text", "check_api_version", "is_older"]
 
 
 def _stripped(value: str | None) -> str:
@@ -85,6 +87,13 @@ class Call:
             return self.body()
         except BadJsonBody:
             return {}
+
+
+def audience_text(call: Call, resource: Resource, route: RouteFamily) -> str:
+    """The parenthesis of ``route``'s audience 401 on ``resource``: the world's override
+    (``FoundrySettings.audience_texts``) or the statement's text for the resource's cloud."""
+    override = call.world.foundry.audience_texts.get(route.name)
+    return override if override is not None else route.audience_text_in(resource.cloud)
 
 
 def is_older(version: str, than: str) -> bool:

@@ -271,9 +271,20 @@ class KeyAuthDisabled(FoundryError):
 
 
 class InvalidKey(FoundryError):
+    """401: a key no resource of this endpoint has (``code``: ``"401"``, or ``"Unauthorized"``
+    as seen in vercel/chatbot#588 with the same message)."""
+
     status = 401
     outcome = "invalid-key"
-    fixed_body = INVALID_KEY_BODY
+
+    def __init__(self, code: str = "401") -> None:
+        super().__init__()
+        self.code = code
+
+    def body(self) -> str:
+        if self.code == "401":
+            return INVALID_KEY_BODY
+        return INVALID_KEY_BODY.replace('"code":"401"', f'"code":{json.dumps(self.code)}', 1)
 
 
 class TokenRejected(FoundryError):

@@ -45,7 +45,12 @@ from urllib.parse import unquote
 
 from foundry_doctor.emulator.services.foundry import payloads
 from foundry_doctor.emulator.services.foundry.access import Identity
-from foundry_doctor.emulator.services.foundry.call import Call, check_api_version, is_older
+from foundry_doctor.emulator.services.foundry.call import (
+    Call,
+    audience_text,
+    check_api_version,
+    is_older,
+)
 from foundry_doctor.emulator.services.foundry.errors import (
     NETWORK_REFUSALS,
     AnthropicError,
@@ -220,7 +225,7 @@ class FoundryService:
             in_region = [r for r in call.world.resources.values() if r.region == match.region]
             resource = next((r for r in in_region if r.key_index(call.api_key)), None)
             if resource is None:
-                raise InvalidKey()
+                raise InvalidKey(call.world.foundry.invalid_key_code)
             self._check_network(resource)
             if not resource.local_auth:
                 raise KeyAuthDisabled()
@@ -239,18 +244,18 @@ class FoundryService:
         )
 
     @staticmethod
-    def _check_key(resource: Resource, key: str) -> Identity:
+    def _check_key(call: Call, resource: Resource, key: str) -> Identity:
         if not resource.local_auth:
             raise KeyAuthDisabled()
         if resource.key_index(key) is None:
-            raise InvalidKey()
+            raise InvalidKey(call.world.foundry.invalid_key_code)
         return Identity("key")
 
     def check_token(
         self, call: Call, resource: Resource, token: str, route: RouteFamily
     ) -> Identity:
         """A token's identity on ``resource`` for ``route`` (401 / 400 when refused)."""
-        text = route.audience_text_in(resource.cloud)
+        text = audience_text(call, resource, route)
         audiences = route.audiences_in(resource.cloud)
         if route.name == "anthropic":
             audiences = frozenset(call.world.foundry.anthropic_audiences)
@@ -277,9 +282,9 @@ class FoundryService:
         accepted = route.credentials if credentials is None else credentials
         keys: list[Callable[[], Identity]] = []
         if call.x_api_key and "x-api-key" in accepted:
-            keys.append(lambda: self._check_key(resource, call.x_api_key))
+            keys.append(lambda: self._check_key(call, resource, call.x_api_key))
         if call.api_key and "api-key" in accepted:
-            keys.append(lambda: self._check_key(resource, call.api_key))
+            keys.append(lambda: self._check_key(call, resource, call.api_key))
         authorization: list[Callable[[], Identity]] = []
         if call.has_authorization:
             authorization.append(lambda: self._from_authorization(call, resource, route, accepted))
@@ -304,9 +309,9 @@ class FoundryService:
         if call.bearer == "jwt" and "bearer-token" in accepted:
             return self.check_token(call, resource, call.bearer_value, route)
         if call.bearer == "opaque" and "bearer-key" in accepted:
-            return self._check_key(resource, call.bearer_value)
+            return self._check_key(call, resource, call.bearer_value)
         outcome = "key-as-bearer" if call.bearer == "opaque" else "token-malformed"
-        raise TokenRejected(route.audience_text_in(resource.cloud), outcome=outcome)
+        raise TokenRejected(audience_text(call, resource, route), outcome=outcome)
 
     # --- the classic deployment route ---------------------------------------------------------
 
@@ -566,7 +571,7 @@ class FoundryService:
 
     def _admit(self, call: Call, resource: Resource, deployment: Deployment) -> None:
         tokens = payloads.estimate_tokens(deployment, call.body_or_empty())
-        wait = self._quota.admit((resource.name, deployment.name), deployment.quota, tokens)
+        wait = self._quota.admit(deployment.quota, tokens)
         if wait is not None:
             outcome = "throttled"
             raise Throttled(wait, call.world.foundry.throttled_message, outcome=outcome)

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 from foundry_doctor.emulator.services.foundry import project_payloads as shapes
 from foundry_doctor.emulator.services.foundry.access import Identity
-from foundry_doctor.emulator.services.foundry.call import Call, check_api_version
+from foundry_doctor.emulator.services.foundry.call import Call, audience_text, check_api_version
 from foundry_doctor.emulator.services.foundry.errors import (
     DeploymentNotFound,
     MissingParameter,
@@ -84,7 +84,7 @@ class ProjectRoutes:
             raise ResourceNotFound()
         if call.bearer != "jwt":
             outcome = "key-on-project" if (call.api_key or call.bearer) else "no-credential"
-            raise TokenRejected(route.audience_text_in(resource.cloud), outcome=outcome)
+            raise TokenRejected(audience_text(call, resource, route), outcome=outcome)
         identity = self._service.check_token(call, resource, call.bearer_value, route)
         project = resource.projects.get(unquote(project_name))
         if project is None:

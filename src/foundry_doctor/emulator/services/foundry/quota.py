@@ -18,16 +18,15 @@ WINDOW_SECONDS = 60.0
 
 
 class QuotaKeeper:
-    """Counts each deployment's recent calls and decides when one is over its quota."""
+    """Decides when a deployment's call is over its quota, counting in the quota's window."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._windows: dict[tuple[str, str], deque[tuple[float, int]]] = {}
 
-    def admit(self, key: tuple[str, str], quota: Quota | None, tokens: int) -> int | None:
-        """Record a call of ``tokens`` tokens for deployment ``key`` (resource, deployment),
-        or refuse it: the milliseconds the 429 announces, ``None`` when admitted."""
+    def admit(self, quota: Quota | None, tokens: int) -> int | None:
+        """Record a call of ``tokens`` tokens against ``quota``, or refuse it: the
+        milliseconds the 429 announces, ``None`` when admitted."""
         if quota is None:
             return None
         with self._lock:
@@ -35,7 +34,7 @@ class QuotaKeeper:
                 quota.throttle_next -= 1
                 return quota.retry_after_ms
             now = self._clock()
-            window = self._windows.setdefault(key, deque())
+            window = quota.usage
             while window and window[0][0] <= now - WINDOW_SECONDS:
                 window.popleft()
             wait = self._wait(window, quota, tokens, now)

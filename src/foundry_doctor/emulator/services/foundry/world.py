@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -100,12 +101,15 @@ class Quota:
     (tokens: the request's prompt words plus the answer's, the emulator's estimate);
     ``throttle_next``: the next N calls are refused whatever the window says (counts down);
     ``retry_after_ms``: the wait the 429 announces for those (the window's own wait otherwise).
+    ``usage`` is the window itself (time, tokens of each admitted call): a new quota starts
+    empty.
     """
 
     requests_per_minute: int | None = None
     tokens_per_minute: int | None = None
     throttle_next: int = 0
     retry_after_ms: int = 1000
+    usage: deque[tuple[float, int]] = field(default_factory=deque, repr=False, compare=False)
 
 
 @dataclass
@@ -325,7 +329,11 @@ class FoundrySettings:
     ``anthropic_version_required``: refuse a call without ``anthropic-version`` (no source
     shows the service doing so).
     ``project_permission_help``: where the project 401 points (``None``: no such sentence).
-    ``throttled_message``: the 429's message.
+    ``throttled_message``: the 429's message. ``invalid_key_code``: the ``code`` of the
+    invalid-key 401 (``"401"``; ``"Unauthorized"`` is also seen). ``audience_texts``: the
+    parenthesis of the audience 401 per route family, where a world wants another one than
+    the statement's (e.g. ``{"project": "https://ai.azure.com/"}``, with the trailing slash
+    some reports show).
     """
 
     x_request_id: Literal["always", "success", "never"] = "always"
@@ -340,6 +348,8 @@ class FoundrySettings:
     anthropic_version_required: bool = False
     project_permission_help: str | None = PERMISSIONS_HELP
     throttled_message: str = THROTTLED_MESSAGE
+    invalid_key_code: str = "401"
+    audience_texts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
