@@ -189,6 +189,12 @@ class ProjectRoutes:
             agent = project.agents.setdefault(name, Agent(name))
             agent.versions.append(_version_of(body))
             return Reply.json(shapes.agent_details(agent))
+        if verb == "version/create":  # creates the agent with its first version
+            agent = project.agents.setdefault(
+                parameters["agentName"], Agent(parameters["agentName"])
+            )
+            agent.versions.append(_version_of(call.body()))
+            return Reply.json(shapes.agent_version(agent, len(agent.versions) - 1))
         agent = self._agent(project, parameters["agentName"])
         if verb == "get":
             return Reply.json(shapes.agent_details(agent))
@@ -206,9 +212,6 @@ class ProjectRoutes:
         if verb == "versions":
             versions = [shapes.agent_version(agent, i) for i in range(len(agent.versions))]
             return Reply.json(_page(call, versions))
-        if verb == "version/create":
-            agent.versions.append(_version_of(call.body()))
-            return Reply.json(shapes.agent_version(agent, len(agent.versions) - 1))
         index = _version_index(agent, parameters["agentVersion"])
         if verb == "version/delete":
             agent.versions[index] = {**agent.versions[index], "deleted": True}
