@@ -12,6 +12,8 @@ import pytest
 from foundry_doctor.emulator import Emulator
 from support.wire import raw_request
 
+pytestmark = [pytest.mark.openai]
+
 AI_SCOPE = "https://ai.azure.com/.default"
 COGNITIVE_SCOPE = "https://cognitiveservices.azure.com/.default"
 ML_SCOPE = "https://ml.azure.com/.default"

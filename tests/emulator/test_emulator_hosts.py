@@ -14,6 +14,8 @@ from foundry_doctor.emulator import Emulator, Gateway, GatewayApi, Resource, Ser
 from foundry_doctor.emulator.world import CHINA_TENANT, GOVERNMENT_TENANT
 from support.wire import raw_request
 
+pytestmark = [pytest.mark.openai, pytest.mark.azure]
+
 HELLO = [{"role": "user", "content": "hi"}]
 CHAT = "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
 

@@ -12,6 +12,8 @@ from azure.core.exceptions import HttpResponseError
 
 from foundry_doctor.emulator import Emulator, Refusal
 
+pytestmark = [pytest.mark.openai, pytest.mark.azure]
+
 HELLO = [{"role": "user", "content": "hi"}]
 
 

@@ -15,6 +15,8 @@ from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 from foundry_doctor.emulator import Agent, Application, Connection, Emulator
 from support.wire import raw_request
 
+pytestmark = [pytest.mark.azure]
+
 PROJECT = "https://myres.services.ai.azure.com/api/projects/myproject"
 SERVICES = "myres.services.ai.azure.com"
 BASE = "/api/projects/myproject"
@@ -28,9 +30,10 @@ def world(emu: Emulator) -> Iterator[Emulator]:
 
 
 def _project(emu: Emulator, principal: str = "alice", **kwargs: Any) -> Any:
-    from azure.ai.projects import AIProjectClient
-
-    return AIProjectClient(endpoint=PROJECT, credential=emu.credential(principal), **kwargs)
+    projects = pytest.importorskip("azure.ai.projects", reason="needs azure-ai-projects (openai 3)")
+    return projects.AIProjectClient(
+        endpoint=PROJECT, credential=emu.credential(principal), **kwargs
+    )
 
 
 def _headers(emu: Emulator, principal: str = "alice") -> dict[str, str]:
@@ -45,9 +48,9 @@ def _add_agent(emu: Emulator, name: str = "helper") -> Agent:
 
 
 def test_agents_through_azure_ai_projects(world: Emulator) -> None:
+    project = _project(world)
     from azure.ai.projects.models import PromptAgentDefinition
 
-    project = _project(world)
     definition = PromptAgentDefinition(model="gpt-4o", instructions="Be brief.")
     created = project.agents.create_version(agent_name="helper", definition=definition)
     assert (created.name, created.version) == ("helper", "1")

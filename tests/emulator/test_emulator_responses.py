@@ -9,6 +9,8 @@ import pytest
 from foundry_doctor.emulator import Deployment, Emulator
 from support.wire import raw_request
 
+pytestmark = [pytest.mark.openai]
+
 AOAI = "https://myres.openai.azure.com"
 REPLY = "Hello from gpt-4o on the foundry-doctor emulator."
 
@@ -50,10 +52,11 @@ def test_an_api_version_older_than_the_responses_api(emu: Emulator) -> None:
     """aider#4029: a dated version the resource knows, but older than the Responses API."""
     with pytest.raises(openai.BadRequestError) as caught:
         _aoai(emu, "2024-10-21").responses.create(model="gpt-4o", input="hi")
-    assert caught.value.message == (
-        "Error code: 400 - Azure OpenAI Responses API is enabled only for api-version "
-        "2025-03-01-preview and later"
-    )
+    assert caught.value.body == {  # type: ignore[comparison-overlap]
+        "code": "BadRequest",
+        "message": "Azure OpenAI Responses API is enabled only for api-version "
+        "2025-03-01-preview and later",
+    }
 
 
 def test_an_unknown_api_version_is_not_found(emu: Emulator) -> None:

@@ -12,6 +12,8 @@ import pytest
 from foundry_doctor.emulator import Emulator, Quota
 from foundry_doctor.emulator.services.foundry.quota import QuotaKeeper
 
+pytestmark = [pytest.mark.openai, pytest.mark.azure]
+
 AOAI = "https://myres.openai.azure.com"
 HELLO = [{"role": "user", "content": "hi"}]
 

@@ -38,6 +38,8 @@ from support.fidelity import (
 )
 from support.wire import raw_request
 
+pytestmark = [pytest.mark.openai, pytest.mark.azure]
+
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "emulator.md"
 AI_SCOPE = "https://ai.azure.com/.default"
 COGNITIVE_SCOPE = "https://cognitiveservices.azure.com/.default"
@@ -99,9 +101,8 @@ def _chat(client: Any, model: str) -> Callable[[], object]:
 
 
 def _project(emu: Emulator, principal: str) -> Any:
-    from azure.ai.projects import AIProjectClient
-
-    return AIProjectClient(endpoint=PROJECT, credential=emu.credential(principal))
+    projects = pytest.importorskip("azure.ai.projects", reason="needs azure-ai-projects (openai 3)")
+    return projects.AIProjectClient(endpoint=PROJECT, credential=emu.credential(principal))
 
 
 def _bearer(emu: Emulator, principal: str, scope: str = AI_SCOPE) -> dict[str, str]:
@@ -275,9 +276,9 @@ def _assistants_without_role(emu: Emulator) -> Observed:
 
 
 def _agent_create_without_role(emu: Emulator) -> Observed:
+    project = _project(emu, "bob")
     from azure.ai.projects.models import PromptAgentDefinition
 
-    project = _project(emu, "bob")
     definition = PromptAgentDefinition(model="gpt-4o", instructions="Be brief.")
     return _azure_error(
         lambda: project.agents.create_version(agent_name="helper", definition=definition)

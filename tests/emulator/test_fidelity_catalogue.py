@@ -24,6 +24,8 @@ from foundry_doctor.emulator.world import Deployment, Gateway, GatewayApi, Quota
 from support.fidelity import Observed, observed_from_error, observed_from_raw, text_matches
 from support.wire import raw_request
 
+pytestmark = [pytest.mark.openai, pytest.mark.azure]
+
 AI_SCOPE = "https://ai.azure.com/.default"
 COGNITIVE_SCOPE = "https://cognitiveservices.azure.com/.default"
 AOAI = "https://myres.openai.azure.com"
@@ -104,9 +106,8 @@ def _complete(client: Any, model: str | None = "gpt-4o") -> Callable[[], object]
 
 
 def _project(emu: Emulator, principal: str) -> Any:
-    from azure.ai.projects import AIProjectClient
-
-    return AIProjectClient(endpoint=PROJECT, credential=emu.credential(principal))
+    projects = pytest.importorskip("azure.ai.projects", reason="needs azure-ai-projects (openai 3)")
+    return projects.AIProjectClient(endpoint=PROJECT, credential=emu.credential(principal))
 
 
 def _bearer(emu: Emulator, principal: str, scope: str = AI_SCOPE) -> dict[str, str]:

@@ -45,7 +45,8 @@ resource ``private``      like ``myres`` (deployment ``gpt-4o``) but public netw
 regional host             ``eastus.api.cognitive.microsoft.com``: keys of the East US
                           resources work on the classic route; tokens get the 400
                           custom-subdomain error
-``alice`` (user)          Cognitive Services User + Azure AI User on ``myres``;
+``alice`` (user)          Cognitive Services User + Foundry User (formerly Azure AI
+                          User) on ``myres``;
                           Cognitive Services User on ``keyless`` and ``private``
 ``bob`` (user)            Cognitive Services OpenAI User on ``myres``
 ``carol`` (user)          Owner on ``myres`` (no data-plane access)
