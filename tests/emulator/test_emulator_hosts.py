@@ -273,6 +273,11 @@ def test_requests_shows_the_reason_too(emu: Emulator) -> None:
     ("host", "advice"),
     [
         ("myapim.azure-api.net", "world.add_gateway(Gateway('myapim'))"),
+        (
+            "govres.openai.azure.us",
+            "Resource('govres', cloud='usgov', tenant_id=GOVERNMENT_TENANT)",
+        ),
+        ("westus3.api.cognitive.microsoft.com", "region='westus3'"),
         ("login.microsoftonline.de", "add the one you need to the world"),
         ("example.com", "add the one you need to the world"),
     ],

@@ -107,3 +107,22 @@ def test_a_configured_refusal_with_its_reason_phrase(world: Emulator) -> None:
         client.chat.completions.create(model="gpt-4o", messages=HELLO)
     assert caught.value.response.reason_phrase == "Busy"
     assert caught.value.response.text == body
+
+
+@pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")  # openai's own notice
+def test_what_a_retired_route_answers_is_a_world_setting(world: Emulator) -> None:
+    """The Assistants API (``/openai/assistants``) was retired on 2026-08-26; what it answers
+    now is not documented (retirements.md §1): by default the unknown-path 404."""
+    client = openai.AzureOpenAI(
+        azure_endpoint="https://myres.openai.azure.com",
+        api_version="2024-05-01-preview",
+        api_key=world.key("myres"),
+        max_retries=0,
+    )
+    with pytest.raises(openai.NotFoundError):
+        client.beta.assistants.list()
+    gone = '{"error":{"code":"Gone","message":"The Assistants API is retired."}}'
+    world.world.apply({"foundry.path_answers": {"/openai/assistants": Refusal(410, gone)}})
+    with pytest.raises(openai.APIStatusError) as caught:
+        client.beta.assistants.list()
+    assert (caught.value.status_code, caught.value.response.text) == (410, gone)

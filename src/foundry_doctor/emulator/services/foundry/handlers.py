@@ -82,6 +82,7 @@ from foundry_doctor.emulator.services.foundry.quota import QuotaKeeper
 from foundry_doctor.emulator.services.foundry.spec import (
     HOST_FAMILIES,
     PROJECT_OPENAI_OPERATION,
+    REGIONAL_SUFFIX,
     ROUTES,
     Credential,
     RouteFamily,
@@ -116,12 +117,15 @@ _OPERATION_NAMES = {
 _EMBEDDING_OPERATIONS = frozenset({"embeddings", "images/embeddings"})
 #: how many created responses each service keeps for ``GET /responses/<id>``
 _STORED_RESPONSES = 1024
+#: (cloud, suffix) of every custom-subdomain host family
 _CUSTOM_SUBDOMAIN_SUFFIXES = tuple(
-    (family, suffix)
+    (cloud, suffix)
     for family, spec in HOST_FAMILIES.items()
     if family != "regional"
-    for suffix in spec.suffixes.values()
+    for cloud, suffix in spec.suffixes.items()
 )
+#: how a hint names a resource's tenant in a sovereign cloud
+_CLOUD_TENANTS = {"usgov": "GOVERNMENT_TENANT", "china": "CHINA_TENANT"}
 
 
 class FoundryService:
@@ -142,11 +146,23 @@ class FoundryService:
         return match_host(self._world().resources.values(), host) is not None
 
     def hint_for(self, host: str) -> str | None:
-        """How a world would serve ``host`` when it looks like a resource's host name."""
-        for _family, suffix in _CUSTOM_SUBDOMAIN_SUFFIXES:
-            if host.endswith(suffix) and "." not in host[: -len(suffix)]:
-                name = host[: -len(suffix)]
-                return f"add a resource: world.add_resource(Resource({name!r}))"
+        """How a world would serve ``host`` when it looks like a resource's host name (or a
+        regional one)."""
+        for cloud, suffix in _CUSTOM_SUBDOMAIN_SUFFIXES:
+            name = host[: -len(suffix)]
+            if host.endswith(suffix) and name and "." not in name:
+                where = (
+                    f", cloud={cloud!r}, tenant_id={_CLOUD_TENANTS[cloud]}"
+                    if cloud in _CLOUD_TENANTS
+                    else ""
+                )
+                return f"add a resource: world.add_resource(Resource({name!r}{where}))"
+        if host.endswith(REGIONAL_SUFFIX):
+            region = host[: -len(REGIONAL_SUFFIX)]
+            return (
+                f"add a resource in that region: world.add_resource(Resource(<name>, "
+                f"region={region!r}))"
+            )
         return None
 
     def handle(self, request: IncomingRequest) -> Handled:
@@ -189,6 +205,9 @@ class FoundryService:
             return self._regional(call, match)
         resource = match.resource
         self._check_network(resource)
+        for prefix, answer in call.world.foundry.path_answers.items():
+            if call.path == prefix or call.path.startswith(prefix.rstrip("/") + "/"):
+                raise Refused(answer, outcome="path-answer")
         route = call.route
         if route is None or route not in HOST_FAMILIES[match.family].routes:
             raise ResourceNotFound()

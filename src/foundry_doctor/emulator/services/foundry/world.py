@@ -333,7 +333,9 @@ class FoundrySettings:
     invalid-key 401 (``"401"``; ``"Unauthorized"`` is also seen). ``audience_texts``: the
     parenthesis of the audience 401 per route family, where a world wants another one than
     the statement's (e.g. ``{"project": "https://ai.azure.com/"}``, with the trailing slash
-    some reports show).
+    some reports show). ``path_answers``: an answer for every request below a path prefix,
+    before authentication, e.g. what a retired route answers now (``{"/openai/assistants":
+    Refusal(...)}``; none by default: a path the service does not serve is the 404).
     """
 
     x_request_id: Literal["always", "success", "never"] = "always"
@@ -350,6 +352,7 @@ class FoundrySettings:
     throttled_message: str = THROTTLED_MESSAGE
     invalid_key_code: str = "401"
     audience_texts: dict[str, str] = field(default_factory=dict)
+    path_answers: dict[str, Refusal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
