@@ -14,7 +14,7 @@ themselves are in :mod:`~foundry_doctor.emulator.services.foundry.roles`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -50,7 +50,6 @@ __all__ = [
     "RouteFamily",
     "RouteName",
     "accepted_audiences",
-    "audiences_of",
     "dated_order",
     "model_action",
     "project_openai_action",
@@ -613,8 +612,3 @@ def accepted_audiences(
         return frozenset()
     return ROUTES[route].audiences_in(cloud)
 
-
-def audiences_of(kinds: Iterable[AudienceKind], cloud: Cloud) -> frozenset[str]:
-    """The audiences of ``kinds`` in ``cloud``."""
-    known = AUDIENCES[cloud]
-    return frozenset(known[kind] for kind in kinds if kind in known)
