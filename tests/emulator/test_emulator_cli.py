@@ -107,7 +107,7 @@ def test_serves_in_the_foreground_until_interrupted(tmp_path: Path) -> None:
         assert "https://myres.services.ai.azure.com" in myres["endpoints"]
         assert {item["name"] for item in myres["deployments"]} >= {"gpt-4o", "DeepSeek-R1"}
         alice = next(item for item in summary["principals"] if item["name"] == "alice")
-        assert alice["roles"]["myres"] == ["Azure AI User", "Cognitive Services User"]
+        assert alice["roles"]["myres"] == ["Cognitive Services User", "Foundry User"]
         chat = next(item for item in summary["apps"] if item["name"] == "chat-backend")
         assert [secret["expired"] for secret in chat["secrets"]] == [False, True]
         assert summary["authority_hosts"][0] == "https://login.microsoftonline.com"

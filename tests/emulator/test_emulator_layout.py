@@ -99,6 +99,9 @@ def test_route_families_and_host_families_agree() -> None:
         ("/openai/deployments/x/chat/completions", "deployments"),
         ("/models/chat/completions", "models"),
         ("/api/projects/p/openai/v1/responses", "project"),
+        ("/openai/responses", "responses"),
+        ("/openai/responsesx", "deployments"),
+        ("/anthropic/v1/messages", "anthropic"),
         ("/other", None),
     ],
 )
@@ -111,10 +114,14 @@ def test_operations_match_their_templates() -> None:
     assert deployments.operation("POST", "/deployments/gpt-4o/chat/completions") is not None
     assert deployments.operation("GET", "/deployments/gpt-4o/chat/completions") is None
     assert deployments.operation("POST", "/deployments/a/b/chat/completions") is None
-    found = ROUTES["project"].operation("GET", "/myproject/deployments/gpt-4o")
+    found = ROUTES["project"].operation("GET", "/deployments/gpt-4o")
     assert found is not None
-    assert found[1] == {"project": "myproject", "deployment": "gpt-4o"}
+    assert found[1] == {"deployment": "gpt-4o"}
     assert found[0].api_version is not None
+    enable = ROUTES["project"].operation("POST", "/agents/helper:enable")
+    assert enable is not None
+    assert (enable[0].name, enable[1]) == ("agents/enable", {"agentName": "helper"})
+    assert ROUTES["responses"].operation("GET", "/resp_1/input_items") is not None
 
 
 def test_entra_and_managed_identity_statements() -> None:

@@ -252,10 +252,8 @@ def test_projects_take_tokens_only(emu: Emulator) -> None:
     token = emu.token("alice", "https://ai.azure.com/.default")
     bearer = {"Authorization": f"Bearer {token}"}
     assert raw_request(emu, SERVICES, "POST", path, headers=bearer, body=body).status == 200
-    assistants = raw_request(
-        emu, SERVICES, "GET", "/api/projects/myproject/assistants", headers=bearer
-    )
-    assert assistants.status == 404
+    unknown = raw_request(emu, SERVICES, "GET", "/api/projects/myproject/nothing", headers=bearer)
+    assert unknown.status == 404
 
 
 def test_project_denial_names_read_for_get(emu: Emulator) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from foundry_doctor.emulator import Deployment, Resource, World, default_world
-from foundry_doctor.emulator.services.foundry.spec import grants_model, grants_project
+from foundry_doctor.emulator.services.foundry.access import Identity
+from foundry_doctor.emulator.services.foundry.roles import BUILT_IN_ROLES, RoleDefinition
+from foundry_doctor.emulator.services.foundry.spec import PROJECT_OPERATIONS
 from foundry_doctor.emulator.world import DEFAULT_TENANT, FOREIGN_TENANT
 from support.scenarios import (
     CLIENT_KINDS,
@@ -40,7 +42,7 @@ def test_default_world_resources() -> None:
         "DeepSeek-R1": "maas",
         "Cohere-embed-v3-english": "maas",
     }
-    assert myres.projects == {"myproject"}
+    assert set(myres.projects) == {"myproject"}
     assert not world.resource("keyless").local_auth
     assert not world.resource("private").public_network
     assert world.regional_hosts() == ("eastus.api.cognitive.microsoft.com",)
@@ -49,7 +51,7 @@ def test_default_world_resources() -> None:
 
 def test_default_world_principals_and_roles() -> None:
     world = default_world()
-    assert world.roles("alice") == {"Cognitive Services User", "Azure AI User"}
+    assert world.roles("alice") == {"Cognitive Services User", "Foundry User"}
     assert world.roles("bob") == {"Cognitive Services OpenAI User"}
     assert world.roles("carol") == {"Owner"}
     assert world.roles("dave") == frozenset()
@@ -63,25 +65,90 @@ def test_keys_are_fresh_per_world() -> None:
     assert default_world().resource("myres").keys != default_world().resource("myres").keys
 
 
+def _identity(*roles: str) -> Identity:
+    world = default_world()
+    return Identity("token", roles=tuple(world.role(role) for role in roles))
+
+
+_AGENTS_WRITE = next(op for op in PROJECT_OPERATIONS if op.name == "agents/create").data_action
+_ENDPOINT = next(op for op in PROJECT_OPERATIONS if op.name == "endpoint/responses").data_action
+
+
 @pytest.mark.parametrize(
-    ("roles", "openai_model", "maas_model", "project"),
+    ("roles", "openai_model", "maas_model", "project", "agent_endpoint"),
     [
-        ({"Cognitive Services User"}, True, True, False),
-        ({"Cognitive Services OpenAI User"}, True, False, False),
-        ({"Cognitive Services OpenAI Contributor"}, True, False, False),
-        ({"Azure AI User"}, True, True, True),
-        ({"Azure AI Developer"}, True, True, True),
-        ({"Owner"}, False, False, False),
-        ({"Contributor"}, False, False, False),
-        (set(), False, False, False),
+        (("Cognitive Services User",), True, True, True, True),
+        (("Cognitive Services OpenAI User",), True, False, False, False),
+        (("Cognitive Services OpenAI Contributor",), True, False, False, False),
+        (("Foundry User",), True, True, True, True),
+        (("Azure AI User",), True, True, True, True),  # the former name of Foundry User
+        (("Foundry Project Manager",), True, True, True, True),
+        (("Foundry Agent Consumer",), False, False, False, True),
+        (("Azure AI Developer",), True, False, False, False),
+        (("Foundry Account Owner",), False, False, False, False),
+        (("Owner",), False, False, False, False),
+        (("Contributor",), False, False, False, False),
+        (("Reader",), False, False, False, False),
+        ((), False, False, False, False),
     ],
 )
-def test_role_semantics(
-    roles: set[str], openai_model: bool, maas_model: bool, project: bool
+def test_roles_grant_by_data_action(
+    roles: tuple[str, ...],
+    openai_model: bool,
+    maas_model: bool,
+    project: bool,
+    agent_endpoint: bool,
 ) -> None:
-    assert grants_model(roles, "openai") is openai_model
-    assert grants_model(roles, "maas") is maas_model
-    assert grants_project(roles) is project
+    """roles.md §4: which role opens which surface."""
+    identity = _identity(*roles)
+    assert identity.may_call("chat/completions", "openai") is openai_model
+    assert identity.may_call("chat/completions", "maas") is maas_model
+    assert _AGENTS_WRITE is not None
+    assert _ENDPOINT is not None
+    assert identity.grants(_AGENTS_WRITE) is project
+    assert identity.grants(_ENDPOINT) is agent_endpoint
+
+
+def test_openai_user_has_no_stored_completions() -> None:
+    """The published notDataAction of Cognitive Services OpenAI User wins over its reads."""
+    role = default_world().role("Cognitive Services OpenAI User")
+    assert role.grants("Microsoft.CognitiveServices/accounts/OpenAI/models/read")
+    assert not role.grants("Microsoft.CognitiveServices/accounts/OpenAI/stored-completions/read")
+
+
+def test_roles_are_named_by_id_current_or_former_name() -> None:
+    world = default_world()
+    by_id = world.role("53ca6127-db72-4b80-b1b0-d745d6d5456d")
+    assert by_id is world.role("Foundry User") is world.role("azure ai user")
+    scoped = "/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/" + by_id.role_id
+    assert world.role(scoped) is by_id
+    world.assign("dave", "Azure AI User")
+    assert world.roles("dave") == {"Foundry User"}
+    world.unassign("dave", "53ca6127-db72-4b80-b1b0-d745d6d5456d")
+    assert world.roles("dave") == frozenset()
+    assert len(BUILT_IN_ROLES) == len({role.name for role in BUILT_IN_ROLES.values()})
+
+
+def test_an_unknown_role_fails_loudly() -> None:
+    world = default_world()
+    with pytest.raises(KeyError, match="no role 'Cognitive Service User'"):
+        world.assign("dave", "Cognitive Service User")
+    assert world.roles("dave") == frozenset()
+
+
+def test_a_custom_role_grants_its_data_actions() -> None:
+    world = default_world()
+    world.define_role(
+        RoleDefinition(
+            "99999999-0000-0000-0000-000000000001",
+            "MaaS Caller",
+            data_actions=("Microsoft.CognitiveServices/accounts/MaaS/*",),
+        )
+    )
+    world.assign("dave", "MaaS Caller")
+    identity = Identity("token", roles=world.role_definitions_of("dave"))
+    assert identity.may_call("chat/completions", "maas")
+    assert not identity.may_call("chat/completions", "openai")
 
 
 def test_match_host() -> None:

@@ -45,7 +45,8 @@ resource ``private``      like ``myres`` (deployment ``gpt-4o``) but public netw
 regional host             ``eastus.api.cognitive.microsoft.com``: keys of the East US
                           resources work on the classic route; tokens get the 400
                           custom-subdomain error
-``alice`` (user)          Cognitive Services User + Azure AI User on ``myres``;
+``alice`` (user)          Cognitive Services User + Foundry User (formerly Azure AI
+                          User) on ``myres``;
                           Cognitive Services User on ``keyless`` and ``private``
 ``bob`` (user)            Cognitive Services OpenAI User on ``myres``
 ``carol`` (user)          Owner on ``myres`` (no data-plane access)
@@ -110,10 +111,21 @@ if TYPE_CHECKING:
     )
     from foundry_doctor.emulator.wire.recording import RecordedRequest
     from foundry_doctor.emulator.world import (
+        Agent,
+        Application,
+        Connection,
         Deployment,
+        FoundrySettings,
+        Gateway,
+        GatewayApi,
         HostMatch,
         Principal,
+        Project,
+        Quota,
+        Refusal,
         Resource,
+        RoleDefinition,
+        ServerlessEndpoint,
         World,
         default_world,
     )
@@ -130,6 +142,17 @@ _LAZY = {
     "COGNITIVE_SERVICES_SCOPE": "foundry_doctor.emulator.session",
     "ClientCertificate": _ENTRA_WORLD,
     "ClientSecret": _ENTRA_WORLD,
+    "Agent": _WORLD,
+    "Application": _WORLD,
+    "Connection": _WORLD,
+    "FoundrySettings": _WORLD,
+    "Gateway": _WORLD,
+    "GatewayApi": _WORLD,
+    "Project": _WORLD,
+    "Quota": _WORLD,
+    "Refusal": _WORLD,
+    "RoleDefinition": _WORLD,
+    "ServerlessEndpoint": _WORLD,
     "Deployment": _WORLD,
     "DropConnection": _FAULTS,
     "Emulator": "foundry_doctor.emulator.session",
@@ -152,23 +175,34 @@ _LAZY = {
 
 __all__ = [
     "COGNITIVE_SERVICES_SCOPE",
+    "Agent",
     "Answer",
     "AppRegistration",
+    "Application",
     "ClientCertificate",
     "ClientSecret",
+    "Connection",
     "Deployment",
     "DropConnection",
     "Emulator",
     "EndlessBody",
     "Fault",
     "FederatedCredential",
+    "FoundrySettings",
+    "Gateway",
+    "GatewayApi",
     "HostMatch",
     "Injection",
     "MislabelledBody",
     "Platform",
     "Principal",
+    "Project",
+    "Quota",
     "RecordedRequest",
+    "Refusal",
     "Resource",
+    "RoleDefinition",
+    "ServerlessEndpoint",
     "SlowReply",
     "Tenant",
     "TruncatedBody",

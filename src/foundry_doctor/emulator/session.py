@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from foundry_doctor.emulator.services.apim.handlers import GatewayService
 from foundry_doctor.emulator.services.entra.handlers import EntraService
 from foundry_doctor.emulator.services.entra.keys import federated_token, new_client_certificate
 from foundry_doctor.emulator.services.entra.spec import AUTHORITY_HOSTS, FEDERATED_TOKEN_AUDIENCE
@@ -28,6 +29,7 @@ from foundry_doctor.emulator.services.managed_identity.spec import (
 )
 from foundry_doctor.emulator.services.managed_identity.world import Platform
 from foundry_doctor.emulator.services.router import Router
+from foundry_doctor.emulator.services.serverless.handlers import ServerlessService
 from foundry_doctor.emulator.tokens import TokenIssuer
 from foundry_doctor.emulator.wire.certificates import CertificateAuthority
 from foundry_doctor.emulator.wire.environment import routed_environment, routing_environment
@@ -114,8 +116,14 @@ class Emulator:
             self._temp_dir = Path(tempfile.mkdtemp(prefix="foundry-doctor-emulator-"))
             authority = CertificateAuthority(self._temp_dir)
         world = self._current_world
+        foundry = FoundryService(world, self._issuer)
         router = Router(
-            tunnelled=[FoundryService(world, self._issuer), EntraService(world, self._issuer)],
+            tunnelled=[
+                foundry,
+                GatewayService(world, self._issuer, foundry),
+                ServerlessService(world),
+                EntraService(world, self._issuer),
+            ],
             local=[ManagedIdentityService(world, self._issuer)],
         )
         try:

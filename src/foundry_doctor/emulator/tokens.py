@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from foundry_doctor.emulator.services.entra.world import Principal
+from foundry_doctor.emulator.wire.messages import BearerKind
 
 __all__ = [
     "MAX_TOKEN_LENGTH",
     "InvalidToken",
     "TokenIssuer",
     "audience_for_scope",
+    "bearer_of",
     "looks_like_jwt",
 ]
 
@@ -66,6 +68,17 @@ def looks_like_jwt(value: str) -> bool:
     """Three dot-separated segments, the first one a base64url JSON object (``eyJ...``)."""
     parts = value.split(".")
     return len(parts) == 3 and value.startswith("eyJ") and all(parts[:2])
+
+
+def bearer_of(authorization: str | None) -> tuple[BearerKind | None, str]:
+    """(kind, credential) of an ``Authorization`` header; kind ``None`` when not Bearer."""
+    if authorization is None:
+        return None, ""
+    scheme, _, credential = authorization.strip().partition(" ")
+    credential = credential.strip()
+    if scheme.lower() != "bearer" or not credential:
+        return None, ""
+    return ("jwt" if looks_like_jwt(credential) else "opaque"), credential
 
 
 def _b64encode(data: bytes) -> str:

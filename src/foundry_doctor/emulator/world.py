@@ -17,6 +17,7 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from foundry_doctor.emulator.services.apim.world import Gateway, GatewayApi
 from foundry_doctor.emulator.services.entra.spec import AUTHORITY_HOSTS, RESOURCES
 from foundry_doctor.emulator.services.entra.world import (
     AZURE_CLI_APP_ID,
@@ -33,35 +34,60 @@ from foundry_doctor.emulator.services.foundry.errors import (
     INVALID_KEY_BODY,
     RESOURCE_NOT_FOUND_BODY,
 )
+from foundry_doctor.emulator.services.foundry.roles import (
+    BUILT_IN_ROLES,
+    ROLE_COGNITIVE_SERVICES_USER,
+    ROLE_FOUNDRY_USER,
+    ROLE_OPENAI_USER,
+    ROLE_OWNER,
+    RoleDefinition,
+    find_role,
+)
 from foundry_doctor.emulator.services.foundry.spec import (
     DEPLOYMENTS_API_VERSIONS,
     MODELS_API_VERSIONS,
     REGIONAL_SUFFIX,
-    ROLE_AZURE_AI_USER,
-    ROLE_COGNITIVE_SERVICES_USER,
-    ROLE_OPENAI_USER,
-    ROLE_OWNER,
+    RESPONSES_API_VERSIONS,
 )
 from foundry_doctor.emulator.services.foundry.world import (
     DEFAULT_SUBSCRIPTION,
+    Agent,
+    Application,
+    Connection,
     Deployment,
+    FoundrySettings,
     HostMatch,
+    Project,
+    Quota,
+    Refusal,
     Resource,
     match_host,
 )
 from foundry_doctor.emulator.services.managed_identity.world import Platform
+from foundry_doctor.emulator.services.serverless.world import ServerlessEndpoint
 
 __all__ = [
     "CHINA_TENANT",
     "DEFAULT_TENANT",
     "FOREIGN_TENANT",
     "GOVERNMENT_TENANT",
+    "Agent",
     "AppRegistration",
+    "Application",
+    "Connection",
     "Deployment",
+    "FoundrySettings",
+    "Gateway",
+    "GatewayApi",
     "HostMatch",
     "Platform",
     "Principal",
+    "Project",
+    "Quota",
+    "Refusal",
     "Resource",
+    "RoleDefinition",
+    "ServerlessEndpoint",
     "Tenant",
     "World",
     "default_world",
@@ -80,16 +106,30 @@ AKS_ISSUER = (
 AKS_SUBJECT = "system:serviceaccount:default:chat-backend"
 
 #: changes ``World.apply`` understands as ``<collection>.<key>.<attribute>``
-_COLLECTIONS = ("resources", "principals", "apps", "platforms", "tenants")
+_COLLECTIONS = (
+    "resources",
+    "principals",
+    "apps",
+    "platforms",
+    "tenants",
+    "gateways",
+    "serverless_endpoints",
+)
+#: settings groups ``World.apply`` understands as ``<group>.<setting>``
+_GROUPS = ("entra", "foundry")
 
 
 @dataclass
 class World:
     """Everything the emulated services know. Mutate it freely; the emulator reads it live.
 
-    Foundry data plane: ``resources``; ``api_versions`` lists the ``api-version`` values each
-    dated route serves (``"deployments"``: ``/openai/deployments/...``, ``"models"``:
-    ``/models/...``); ``models_api_retired`` makes every ``/models/**`` call answer
+    Foundry data plane: ``resources``; ``role_definitions`` (the roles a role assignment can
+    name, by role definition ID: the built-in ones, plus any :meth:`define_role` adds);
+    ``api_versions`` lists the ``api-version`` values each dated route serves
+    (``"deployments"``: ``/openai/deployments/...``, ``"responses"``: ``/openai/responses``,
+    ``"models"``: ``/models/...``); ``foundry`` (where the service's answers vary, see
+    :class:`FoundrySettings`); ``gateways`` (API Management in front of resources) and
+    ``serverless_endpoints``; ``models_api_retired`` makes every ``/models/**`` call answer
     ``retired_status`` / ``retired_body``; ``missing_auth_status`` / ``missing_auth_body``
     answer a call with no credential at all on key-capable routes; ``unknown_model_status`` is
     the status of ``unknown_model`` on ``/models``.
@@ -107,6 +147,12 @@ class World:
     missing_auth_status: int = 401
     missing_auth_body: str = INVALID_KEY_BODY
     unknown_model_status: int = 404
+    role_definitions: dict[str, RoleDefinition] = field(
+        default_factory=lambda: dict(BUILT_IN_ROLES)
+    )
+    foundry: FoundrySettings = field(default_factory=FoundrySettings)
+    gateways: dict[str, Gateway] = field(default_factory=dict)
+    serverless_endpoints: dict[str, ServerlessEndpoint] = field(default_factory=dict)
     tenants: dict[str, Tenant] = field(default_factory=dict)
     apps: dict[str, AppRegistration] = field(default_factory=dict)
     platforms: dict[str, Platform] = field(default_factory=dict)
@@ -187,25 +233,68 @@ class World:
         self.tenants[tenant.tenant_id] = tenant
         return tenant
 
-    # --- role assignments ---------------------------------------------------------------------
+    def add_gateway(self, gateway: Gateway) -> Gateway:
+        self.gateways[gateway.name] = gateway
+        return gateway
+
+    def add_serverless_endpoint(self, endpoint: ServerlessEndpoint) -> ServerlessEndpoint:
+        self.serverless_endpoints[endpoint.name] = endpoint
+        return endpoint
+
+    def gateway(self, name: str) -> Gateway:
+        """The API Management gateway called ``name`` (``KeyError`` when there is none)."""
+        found = self._lookup(self.gateways, name, "gateway")
+        assert isinstance(found, Gateway)
+        return found
+
+    # --- roles ------------------------------------------------------------------------------
+
+    def role(self, role: str) -> RoleDefinition:
+        """The role definition ``role`` names: its ID, current or former name, ignoring case
+        (:class:`~foundry_doctor.emulator.services.foundry.roles.UnknownRole`, a ``KeyError``,
+        for anything else)."""
+        return find_role(self.role_definitions, role)
+
+    def define_role(self, definition: RoleDefinition) -> RoleDefinition:
+        """Add (or replace) a role definition, e.g. a custom role with ``accounts/MaaS/*``."""
+        self.role_definitions[definition.role_id] = definition
+        return definition
 
     def _oid(self, principal: str) -> str:
         known = self.principals.get(principal)
         return known.oid if known is not None else principal
 
     def assign(self, principal: str, role: str, resource: str = "myres") -> None:
-        """Give ``principal`` (a name or an object id) ``role`` on ``resource``."""
-        self.resource(resource).role_assignments.setdefault(self._oid(principal), set()).add(role)
+        """Give ``principal`` (a name or an object id) ``role`` (a role definition ID, current
+        or former name) on ``resource``; an unknown role raises ``KeyError``."""
+        definition = self.role(role)
+        assignments = self.resource(resource).role_assignments
+        assignments.setdefault(self._oid(principal), set()).add(definition.name)
 
     def unassign(self, principal: str, role: str, resource: str = "myres") -> None:
         """Remove one role assignment (no error when it does not exist)."""
+        definition = self.role(role)
         roles = self.resource(resource).role_assignments.get(self._oid(principal))
         if roles is not None:
-            roles.discard(role)
+            roles.discard(definition.name)
 
     def roles(self, principal: str, resource: str = "myres") -> frozenset[str]:
-        """The roles ``principal`` (a name or an object id) holds on ``resource``."""
+        """The current names of the roles ``principal`` (a name or an object id) holds on
+        ``resource``."""
         return frozenset(self.resource(resource).role_assignments.get(self._oid(principal), ()))
+
+    def role_definitions_of(
+        self, principal: str, resource: str = "myres"
+    ) -> tuple[RoleDefinition, ...]:
+        """The definitions of the roles ``principal`` holds on ``resource`` (names no
+        definition has are left out: they grant nothing)."""
+        found = []
+        for name in sorted(self.roles(principal, resource)):
+            try:
+                found.append(self.role(name))
+            except KeyError:
+                continue
+        return tuple(found)
 
     # --- hosts --------------------------------------------------------------------------------
 
@@ -226,7 +315,15 @@ class World:
     def hosts(self) -> tuple[str, ...]:
         """Every host name the world serves through the proxy."""
         names = [host for resource in self.resources.values() for host in resource.hosts]
-        return (*names, *self.regional_hosts(), *self.authority_hosts())
+        gateways = [gateway.hostname for gateway in self.gateways.values()]
+        serverless = [endpoint.host for endpoint in self.serverless_endpoints.values()]
+        return (
+            *names,
+            *self.regional_hosts(),
+            *gateways,
+            *serverless,
+            *self.authority_hosts(),
+        )
 
     # --- changes ------------------------------------------------------------------------------
 
@@ -238,17 +335,18 @@ class World:
         """Apply data-only changes: ``{"models_api_retired": True}``,
         ``{"resources.myres.local_auth": False}``,
         ``{"apps.chat-backend.conditional_access_blocked": True}``,
-        ``{"entra.multiple_resources_code": 28000}``. ``<collection>.<key>.<attribute>`` works
-        for resources, principals, apps, platforms and tenants. Unknown names raise
-        ``KeyError``."""
+        ``{"entra.multiple_resources_code": 28000}``, ``{"foundry.x_request_id": "never"}``.
+        ``<collection>.<key>.<attribute>`` works for resources, principals, apps, platforms,
+        tenants, gateways and serverless endpoints; ``<group>.<setting>`` for ``entra`` and
+        ``foundry``. Unknown names raise ``KeyError``."""
         for path, value in changes.items():
             parts = path.split(".")
             target: object = self
             if parts[0] in _COLLECTIONS and len(parts) == 3:
                 target = self._lookup(getattr(self, parts[0]), parts[1], parts[0].rstrip("s"))
                 parts = parts[2:]
-            elif parts[0] == "entra" and len(parts) == 2:
-                target = self.entra
+            elif parts[0] in _GROUPS and len(parts) == 2:
+                target = getattr(self, parts[0])
                 parts = parts[1:]
             if len(parts) != 1 or parts[0].startswith("_") or not hasattr(target, parts[0]):
                 raise KeyError(f"unknown world setting {path!r}")
@@ -308,6 +406,7 @@ def default_world() -> World:
     world = World(
         api_versions={
             "deployments": set(DEPLOYMENTS_API_VERSIONS),
+            "responses": set(RESPONSES_API_VERSIONS),
             "models": set(MODELS_API_VERSIONS),
         },
         entra=EntraSettings(resources={cloud: set(items) for cloud, items in RESOURCES.items()}),
@@ -353,7 +452,8 @@ def default_world() -> World:
     ):
         world.add_platform(platform)
 
-    myres = world.add_resource(Resource("myres", projects={"myproject"}))
+    myres = world.add_resource(Resource("myres"))
+    myres.add_project(Project("myproject"))
     for deployment in (
         Deployment("gpt-4o", "gpt-4o"),
         Deployment("gpt-4o-mini", "gpt-4o-mini"),
@@ -375,7 +475,7 @@ def default_world() -> World:
     private.add_deployment(Deployment("gpt-4o", "gpt-4o"))
 
     world.assign("alice", ROLE_COGNITIVE_SERVICES_USER, "myres")
-    world.assign("alice", ROLE_AZURE_AI_USER, "myres")
+    world.assign("alice", ROLE_FOUNDRY_USER, "myres")
     world.assign("alice", ROLE_COGNITIVE_SERVICES_USER, "keyless")
     world.assign("alice", ROLE_COGNITIVE_SERVICES_USER, "private")
     world.assign("bob", ROLE_OPENAI_USER, "myres")

@@ -25,6 +25,8 @@ class ServiceError(Exception):
     #: the decision's slug in the request log; an instance may carry a more precise one
     outcome: str = "error"
     content_type: str = "application/json"
+    #: the reason phrase, when the service does not send the standard one
+    reason: str | None = None
 
     def __init__(self, *, outcome: str | None = None) -> None:
         super().__init__(outcome or type(self).outcome)
@@ -58,6 +60,7 @@ class ServiceError(Exception):
             content_type=self.content_type,
             error_code=self.error_code(),
             outcome=self.outcome,
+            reason=self.reason,
         )
 
 
@@ -77,6 +80,12 @@ class TunnelledService(Service, Protocol):
 
     def serves_host(self, host: str) -> bool:
         """Whether requests for ``host`` (lower case, no port) are this service's."""
+        ...
+
+    def hint_for(self, host: str) -> str | None:
+        """For a host no part of the world answers on: how to add one that would (``add a
+        resource: world.add_resource(Resource('x'))``), ``None`` when the host is not of this
+        service's kind."""
         ...
 
 

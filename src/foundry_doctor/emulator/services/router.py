@@ -8,7 +8,18 @@ from collections.abc import Sequence
 from foundry_doctor.emulator.services.base import LocalService, TunnelledService
 from foundry_doctor.emulator.wire.messages import Handled, IncomingRequest, Reply
 
-__all__ = ["Router"]
+__all__ = ["Router", "unserved_host_message"]
+
+
+def unserved_host_message(host: str, hint: str | None) -> str:
+    """What the proxy says about a host it does not serve (one line: it is the reason phrase
+    the clients show)."""
+    advice = hint or (
+        "the emulator models the Foundry / Azure OpenAI hosts, API Management gateways, "
+        "serverless endpoints and the Entra ID authority hosts; add the one you need to the "
+        "world (see docs/emulator.md)"
+    )
+    return f"foundry-doctor emulator does not serve {host}: {advice}"
 
 
 class Router:
@@ -32,6 +43,15 @@ class Router:
     def serves(self, host: str) -> bool:
         """Whether some service answers for ``host`` (the proxy accepts ``CONNECT`` only then)."""
         return self._service_for(host) is not None
+
+    def refusal(self, host: str) -> str:
+        """Why ``host`` is not served, and how a world would serve it (one line)."""
+        host = host.lower().rstrip(".")
+        hint = next(
+            (found for item in self._tunnelled if (found := item.hint_for(host)) is not None),
+            None,
+        )
+        return unserved_host_message(host, hint)
 
     def handle_tunnelled(self, request: IncomingRequest) -> Handled:
         """A request that came through a tunnel to ``request.host``."""

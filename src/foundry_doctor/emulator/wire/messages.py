@@ -76,6 +76,8 @@ class Reply:
     stream: Iterable[bytes] | None = field(default=None, repr=False, compare=False)
     error_code: str | None = None
     outcome: str = "ok"
+    #: the reason phrase when not the standard one for ``status``
+    reason: str | None = None
 
     @classmethod
     def json(
@@ -96,13 +98,19 @@ class Reply:
         )
 
     @classmethod
-    def sse(cls, events: Iterable[object], *, outcome: str = "ok") -> Reply:
-        """A 200 ``text/event-stream`` reply: one ``data:`` event per payload, then ``[DONE]``."""
+    def sse(cls, events: Iterable[object], *, outcome: str = "ok", named: bool = False) -> Reply:
+        """A 200 ``text/event-stream`` reply: one ``data:`` event per payload, then ``[DONE]``
+        (chat completions); ``named``: each event also carries ``event: <its "type">`` and no
+        ``[DONE]`` follows (the Responses and Anthropic streams)."""
 
         def chunks() -> Iterator[bytes]:
             for event in events:
-                yield b"data: " + compact_json(event).encode("utf-8") + b"\n\n"
-            yield b"data: [DONE]\n\n"
+                data = b"data: " + compact_json(event).encode("utf-8") + b"\n\n"
+                if named and isinstance(event, Mapping):
+                    data = b"event: " + str(event.get("type", "")).encode("utf-8") + b"\n" + data
+                yield data
+            if not named:
+                yield b"data: [DONE]\n\n"
 
         return cls(
             status=200,
@@ -121,6 +129,7 @@ class Reply:
             stream=self.stream,
             error_code=self.error_code,
             outcome=self.outcome,
+            reason=self.reason,
         )
 
 

@@ -120,9 +120,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         host, _, port = self.path.rpartition(":")
         host = host.strip("[]").lower()
-        if port != "443" or not self.server.router.serves(host):
-            logger.debug("refusing CONNECT %s", self.path)
-            self._refuse(HTTPStatus.BAD_GATEWAY)
+        if port != "443":
+            self._refuse_host(host, f"foundry-doctor emulator serves port 443 only, not {port}")
+            return
+        if not self.server.router.serves(host):
+            self._refuse_host(host, self.server.router.refusal(host))
             return
         try:
             context = self.server.authority.server_context(host)
@@ -146,6 +148,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile = cast(io.BufferedIOBase, tls.makefile("wb"))
         self.tunnel_host = host
         self.close_connection = False
+
+    def _refuse_host(self, host: str, message: str) -> None:
+        """502 to a ``CONNECT`` for a host no service answers on. Clients show the reason
+        phrase (``ProxyError: 502 <phrase>``, ``Tunnel connection failed: 502 <phrase>``), so
+        it says what is missing and how to add it; the body repeats it."""
+        logger.debug("refusing CONNECT %s: %s", host, message)
+        phrase = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in message)
+        body = (message + "\n").encode("utf-8")
+        self.send_response_only(HTTPStatus.BAD_GATEWAY, phrase)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
 
     def _refuse(self, status: HTTPStatus) -> None:
         self.send_response_only(status)
@@ -265,7 +282,7 @@ class _Handler(BaseHTTPRequestHandler):
             if delay > 0:
                 time.sleep(delay)
             plan = fault.wire(reply)
-        self.send_response_only(reply.status, _phrase(reply.status))
+        self.send_response_only(reply.status, reply.reason or _phrase(reply.status))
         self.send_header("Date", email.utils.formatdate(usegmt=True))
         self.send_header("Content-Type", reply.content_type if plan is None else plan.content_type)
         for name, value in reply.headers:

@@ -170,6 +170,12 @@ class EntraService:
         cloud = cloud_of_host(host)
         return cloud is not None and any(t.cloud == cloud for t in self._world().tenants.values())
 
+    def hint_for(self, host: str) -> str | None:
+        cloud = cloud_of_host(host)
+        if cloud is None:
+            return None
+        return f"add a tenant of that cloud: world.add_tenant(Tenant(<id>, cloud={cloud!r}))"
+
     def handle(self, request: IncomingRequest) -> Handled:
         world, now = self._world(), self._issuer.now()
         cloud = cloud_of_host(request.host) or "public"

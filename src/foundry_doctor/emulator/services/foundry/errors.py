@@ -14,15 +14,23 @@ Two body shapes exist:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import ClassVar
 
 from foundry_doctor.emulator.services.base import ServiceError
+from foundry_doctor.emulator.services.foundry.spec import PERMISSIONS_HELP
+from foundry_doctor.emulator.services.foundry.world import NetworkAnswer, Refusal
 from foundry_doctor.emulator.wire.messages import compact_json
 
 __all__ = [
+    "API_NOT_SUPPORTED_BODY",
     "DEPLOYMENT_NOT_FOUND_BODY",
+    "FIREWALL_BODY",
     "INVALID_KEY_BODY",
     "KEY_AUTH_DISABLED_BODY",
+    "MODEL_DEPRECATED_BODY",
+    "NETWORK_REFUSALS",
+    "NGINX_403_PAGE",
     "NO_MODEL_NAME_BODY",
     "PERMISSION_DENIED_BODY",
     "PROJECT_NOT_FOUND_BODY",
@@ -31,6 +39,10 @@ __all__ = [
     "RESOURCE_NOT_FOUND_BODY",
     "V1_API_VERSION_NOT_ALLOWED_BODY",
     "V1_API_VERSION_UNSUPPORTED_BODY",
+    "VIRTUAL_NETWORK_BODY",
+    "AnthropicError",
+    "ApiNotSupported",
+    "ApiVersionNotSpecified",
     "BadJsonBody",
     "ConfiguredAnswer",
     "DeploymentNotFound",
@@ -38,20 +50,25 @@ __all__ = [
     "InvalidKey",
     "KeyAuthDisabled",
     "MissingParameter",
+    "ModelApiVersionTooOld",
+    "ModelDeprecated",
     "NoModelName",
     "OperationNotSupported",
     "PermissionDenied",
     "ProjectNotFound",
     "ProjectPermissionDenied",
-    "PublicAccessDisabled",
+    "Refused",
     "RegionalTokenRefused",
     "ResourceNotFound",
-    "StreamNotSupported",
+    "ResponsesApiVersionTooOld",
+    "ResponsesNotSupported",
     "TenantMismatch",
+    "Throttled",
     "TokenRejected",
     "UnknownModel",
     "V1ApiVersionNotAllowed",
     "V1ApiVersionUnsupported",
+    "V1PreviewMode",
     "error_code_of",
     "tenant_mismatch_body",
     "token_rejected_body",
@@ -107,6 +124,61 @@ V1_API_VERSION_UNSUPPORTED_BODY = (
 PROJECT_NOT_FOUND_BODY = (
     '{"error":{"code":"ResourceNotFound","message":"The project does not exist."}}'
 )
+
+
+# "Selected networks" without the caller's address (wire.md A.2; foundry-vscode#29)
+FIREWALL_BODY = (
+    '{"error":{"code":"403","message": "Access denied due to Virtual Network/Firewall rules."}}'
+)
+# a virtual network configured on the resource: no ``error`` wrapper (continue#12547)
+VIRTUAL_NETWORK_BODY = (
+    '{"code":"403","message":"A Virtual Network is configured for this resource. Please use the '
+    'correct endpoint for making requests. Check https://aka.ms/cogsvc-vnet for more details."}'
+)
+# the nginx 403 page a proxy in front of the service sends (azure-sdk-for-python#39887; its
+# Content-Length 146 is the CRLF form of the quoted page)
+NGINX_403_PAGE = (
+    "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n"
+    "<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+# a deployment of a retired model (retirements.md §2.3; epam/ai-dial-core#4403)
+MODEL_DEPRECATED_BODY = (
+    '{"error": {"code": "ModelDeprecated", "message": "The model associated with the deployment '
+    "is deprecated and no longer available for use. Please refer to the Azure OpenAI service "
+    'documentation for more information."}}'
+)
+# a Claude deployment called on an OpenAI-shaped route (the Foundry Claude reports quoted in
+# cases/public-2026.jsonl, claudecode66896)
+_API_NOT_SUPPORTED_TEXT = "Requested API is currently not supported"
+API_NOT_SUPPORTED_BODY = compact_json(
+    {
+        "error": {
+            "code": "api_not_supported",
+            "message": _API_NOT_SUPPORTED_TEXT,
+            "details": _API_NOT_SUPPORTED_TEXT,
+        }
+    }
+)
+
+
+#: what a request from outside gets when a resource's public network access is off, per preset
+#: (``Resource.network_answer``)
+NETWORK_REFUSALS: Mapping[NetworkAnswer, Refusal] = {
+    "public-access-disabled": Refusal(
+        403,
+        PUBLIC_ACCESS_DISABLED_BODY,
+        headers=(("policy-id", "ThrowExceptionDueToTrafficDenied"),),
+    ),
+    "firewall": Refusal(403, FIREWALL_BODY),
+    "virtual-network": Refusal(403, VIRTUAL_NETWORK_BODY),
+    "proxy-html": Refusal(403, NGINX_403_PAGE, content_type="text/html"),
+}
+
+
+def _bad_request(message: str) -> str:
+    """Shape 1 with code ``BadRequest`` (the code of the quoted api-version 400s)."""
+    return compact_json({"error": {"code": "BadRequest", "message": message}})
 
 
 def _text(value: str) -> str:
@@ -174,15 +246,22 @@ class ResourceNotFound(FoundryError):
     fixed_body = RESOURCE_NOT_FOUND_BODY
 
 
-class PublicAccessDisabled(FoundryError):
-    """403: public network access is off; answered before anything else is looked at."""
+class Refused(FoundryError):
+    """A whole-resource answer configured in the world (:class:`~.world.Refusal`): network
+    rules, a suspended resource. ``outcome`` says which."""
 
-    status = 403
-    outcome = "public-network-disabled"
-    fixed_body = PUBLIC_ACCESS_DISABLED_BODY
+    def __init__(self, refusal: Refusal, *, outcome: str) -> None:
+        super().__init__(outcome=outcome)
+        self.refusal = refusal
+        self.status = refusal.status
+        self.content_type = refusal.content_type
+        self.reason = refusal.reason
+
+    def body(self) -> str:
+        return self.refusal.body
 
     def headers(self) -> tuple[tuple[str, str], ...]:
-        return (("policy-id", "ThrowExceptionDueToTrafficDenied"),)
+        return self.refusal.headers
 
 
 class KeyAuthDisabled(FoundryError):
@@ -192,9 +271,20 @@ class KeyAuthDisabled(FoundryError):
 
 
 class InvalidKey(FoundryError):
+    """401: a key no resource of this endpoint has (``code``: ``"401"``, or ``"Unauthorized"``
+    as seen in vercel/chatbot#588 with the same message)."""
+
     status = 401
     outcome = "invalid-key"
-    fixed_body = INVALID_KEY_BODY
+
+    def __init__(self, code: str = "401") -> None:
+        super().__init__()
+        self.code = code
+
+    def body(self) -> str:
+        if self.code == "401":
+            return INVALID_KEY_BODY
+        return INVALID_KEY_BODY.replace('"code":"401"', f'"code":{json.dumps(self.code)}', 1)
 
 
 class TokenRejected(FoundryError):
@@ -255,21 +345,40 @@ class PermissionDenied(FoundryError):
 
 
 class ProjectPermissionDenied(FoundryError):
-    """401 on project endpoints: names the principal, the missing data action and the route."""
+    """401 on project endpoints: names the principal, the missing data action and the route.
+
+    ``help_target`` ends the message (``For instructions on granting the necessary
+    permissions, see <help_target>.``); ``None`` leaves that sentence out. ``status`` 403 is
+    the answer to ``x-ms-user-identity`` without the impersonation action, whose body is not
+    published (the emulator uses the same template).
+    """
 
     status = 401
     outcome = "permission-denied"
 
-    def __init__(self, principal: str, data_action: str, operation: str) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        principal: str,
+        data_action: str,
+        operation: str,
+        help_target: str | None = PERMISSIONS_HELP,
+        *,
+        status: int = 401,
+    ) -> None:
+        super().__init__(outcome="permission-denied" if status == 401 else "impersonation-denied")
         self.principal, self.data_action, self.operation = principal, data_action, operation
+        self.help_target = help_target
+        self.status = status
 
     def body(self) -> str:
         message = (
             f"The principal `{self.principal}` lacks the required data action "
-            f"`{self.data_action}` to perform `{self.operation}` operation. For instructions on "
-            "granting the necessary permissions, see https://aka.ms/FoundryPermissions."
+            f"`{self.data_action}` to perform `{self.operation}` operation."
         )
+        if self.help_target is not None:
+            message += (
+                f" For instructions on granting the necessary permissions, see {self.help_target}."
+            )
         return compact_json({"error": {"code": "PermissionDenied", "message": message}})
 
 
@@ -372,18 +481,120 @@ class BadJsonBody(FoundryError):
         )
 
 
-class StreamNotSupported(FoundryError):
-    """400: a streamed Responses call, which the emulator does not serve (its own wording)."""
+class ModelApiVersionTooOld(FoundryError):
+    """400 on a dated route: the deployment's model is enabled only from a later api-version.
+    ``{modelName}`` stays literal, as the service sends it (routes.md §2.5)."""
 
     status = 400
-    outcome = "stream-not-supported"
+    outcome = "api-version-too-old-for-model"
+
+    def __init__(self, minimum: str) -> None:
+        super().__init__()
+        self.minimum = minimum
+
+    def body(self) -> str:
+        return _bad_request(
+            f"Model {{modelName}} is enabled only for api versions {self.minimum} and later"
+        )
+
+
+class ResponsesApiVersionTooOld(FoundryError):
+    """400: the dated Responses route with a dated api-version older than the Responses API
+    (the message of aider#4029; its code is not quoted)."""
+
+    status = 400
+    outcome = "api-version-too-old-for-responses"
+
+    def __init__(self, minimum: str) -> None:
+        super().__init__()
+        self.minimum = minimum
+
+    def body(self) -> str:
+        return _bad_request(
+            f"Azure OpenAI Responses API is enabled only for api-version {self.minimum} and later"
+        )
+
+
+class ApiVersionNotSpecified(FoundryError):
+    """400: an application route without api-version (the text of azure-sdk-for-net#54426;
+    the rest of the body is not quoted)."""
+
+    status = 400
+    outcome = "api-version-missing"
+    fixed_body = _bad_request("api-version not specified")
+
+
+class V1PreviewMode(FoundryError):
+    """400 of the v1 preview era (``World.v1_preview_mode``): v1 without
+    ``api-version=preview`` (the text of mindsdb/mindshub#11285; the JSON is not quoted)."""
+
+    status = 400
+    outcome = "api-version-preview-required"
+    fixed_body = _bad_request("API in preview mode, please use api-version=preview")
+
+
+class ResponsesNotSupported(FoundryError):
+    """400: the Responses API for a model it does not serve (the message of opencode#12949;
+    status and code are not quoted)."""
+
+    status = 400
+    outcome = "responses-not-supported"
+    fixed_body = _bad_request("This model is not supported by the Responses API")
+
+
+class ApiNotSupported(FoundryError):
+    """404 ``api_not_supported``: a Claude deployment called on an OpenAI-shaped route."""
+
+    status = 404
+    outcome = "api-not-supported"
+    fixed_body = API_NOT_SUPPORTED_BODY
+
+
+class ModelDeprecated(FoundryError):
+    """410 ``ModelDeprecated``: a deployment whose model version is retired."""
+
+    status = 410
+    outcome = "model-retired"
+    fixed_body = MODEL_DEPRECATED_BODY
+
+
+class Throttled(FoundryError):
+    """429: the deployment is over its quota. Carries ``retry-after`` (whole seconds, rounded
+    up) and ``retry-after-ms`` (troubleshoot-errors.md via wire.md A.3). The body is not quoted
+    in the knowledge base: ``message`` is the world's template, ``{seconds}`` the wait."""
+
+    status = 429
+    outcome = "throttled"
+
+    def __init__(self, retry_after_ms: int, message: str, *, outcome: str) -> None:
+        super().__init__(outcome=outcome)
+        self.retry_after_ms = max(0, retry_after_ms)
+        self.message = message
+
+    @property
+    def seconds(self) -> int:
+        return -(-self.retry_after_ms // 1000)
+
+    def body(self) -> str:
+        text = self.message.replace("{seconds}", str(self.seconds))
+        return compact_json({"error": {"code": "429", "message": text}})
+
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        return (("retry-after", str(self.seconds)), ("retry-after-ms", str(self.retry_after_ms)))
+
+
+class AnthropicError(FoundryError):
+    """An error in Anthropic's own shape (``{"type":"error","error":{"type":..,"message":..}}``),
+    for what the Claude backend decides (an unknown model, a body it cannot read)."""
+
+    def __init__(self, status: int, error_type: str, message: str, *, outcome: str) -> None:
+        super().__init__(outcome=outcome)
+        self.status, self.error_type, self.message = status, error_type, message
 
     def body(self) -> str:
         return compact_json(
-            {
-                "error": {
-                    "code": "BadRequest",
-                    "message": "The emulator does not stream the Responses API.",
-                }
-            }
+            {"type": "error", "error": {"type": self.error_type, "message": self.message}}
         )
+
+    def error_code(self) -> str | None:
+        return self.error_type

@@ -2,88 +2,102 @@
 and what the answer is. Every check reads the service's statement
 (:mod:`~foundry_doctor.emulator.services.foundry.spec`) and the current world; every refusal is
 an error of :mod:`~foundry_doctor.emulator.services.foundry.errors`, raised and rendered once.
+Project routes are decided in
+:mod:`~foundry_doctor.emulator.services.foundry.project_handlers`.
 
 Order of decisions (each step answers as the real service does, ``wire.md`` A.2/A.4):
 
-1. **Host**: a resource's custom subdomain, or a regional endpoint (keys only).
-2. **Network**: a resource with public network access off answers 403 to everything.
+1. **Host**: a resource's custom subdomain (public or sovereign cloud), or a regional endpoint
+   (keys only).
+2. **Resource refusals**: a configured whole-resource answer (``Resource.refusal``); public
+   network access off: ``Resource.network_answer`` to everything.
 3. **Route family** from the path prefix (:data:`~.spec.ROUTES`), if the host family serves it
    (:data:`~.spec.HOST_FAMILIES`); any other path is 404 ``Resource not found`` before
    authentication. A retired ``/models`` API answers here.
-4. **Authentication**, with the family's credentials: the ``api-key`` header is evaluated
-   first (key auth off: 403; unknown key: 401 invalid-key body); else ``Authorization:
-   Bearer``: a key there only where the family accepts ``bearer-key``, elsewhere it fails like
-   any bad token (401 shape 2 with the family's audience text); a token must be genuine,
-   current, for one of the family's audiences (401 shape 2) and from the resource's tenant
-   (400). No credential: ``World.missing_auth_*``. Projects take tokens only.
-5. **Operation and api-version** inside the family: unknown operation, missing or unserved
-   dated api-version: 404 ``Resource not found``; a dated api-version on ``/openai/v1``: 400.
-6. **Roles** (tokens only; keys bypass roles): 401 ``PermissionDenied``.
-7. **Deployment / model**: classic route 404 ``DeploymentNotFound`` (and 404 ``Resource not
-   found`` for a non-OpenAI model there, which that route does not serve); ``/models`` 400
-   ``no_model_name`` / ``unknown_model`` (status ``World.unknown_model_status``); ``/openai/v1``
-   404 ``DeploymentNotFound`` for an unknown ``model`` (the real answer is not documented; this
-   is the emulator's choice). An operation the deployment's kind does not serve: 400
-   ``OperationNotSupported``.
-8. **Success**: JSON, or server-sent events when the body asks for ``stream``.
+4. **Authentication**, with the family's credentials, in the order
+   ``FoundrySettings.credential_precedence`` says (``api-key`` first by default): key auth off:
+   403; unknown key: 401 invalid-key body; ``Authorization: Bearer``: a key there only where
+   the family accepts ``bearer-key``, elsewhere it fails like any bad token (401 shape 2 with
+   the family's audience text); a token must be genuine, current, for one of the family's
+   audiences in the resource's cloud (401 shape 2) and from the resource's tenant (400). No
+   credential: ``World.missing_auth_*``. Projects take tokens only.
+5. **Operation and api-version** inside the family (:func:`~.call.check_api_version`).
+6. **Access** (tokens only; keys bypass roles): the operation's data action, granted by one of
+   the principal's role definitions, else 401 ``PermissionDenied``.
+7. **Deployment / model**: classic route 404 ``DeploymentNotFound`` (404 ``Resource not found``
+   for a non-OpenAI model, which that route does not serve); ``/models`` 400 ``no_model_name`` /
+   ``unknown_model``; ``/openai/v1`` and the dated Responses route 404 ``DeploymentNotFound``;
+   a model too new for the dated api-version: 400 (its text depends on the route); a Claude
+   deployment on an OpenAI-shaped route: 404 ``api_not_supported``; a retired model version:
+   the deployment's ``retired`` answer; an operation the deployment does not serve: 400.
+8. **Quota**: a deployment over its quota answers 429 with ``retry-after`` / ``retry-after-ms``.
+9. **Success**: JSON, or server-sent events when the body asks for ``stream``.
 """
 
 from __future__ import annotations
 
-import json
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from foundry_doctor.emulator.services.foundry import payloads
+from foundry_doctor.emulator.services.foundry.access import Identity
+from foundry_doctor.emulator.services.foundry.call import (
+    Call,
+    audience_text,
+    check_api_version,
+    is_older,
+)
 from foundry_doctor.emulator.services.foundry.errors import (
-    BadJsonBody,
+    NETWORK_REFUSALS,
+    AnthropicError,
+    ApiNotSupported,
     ConfiguredAnswer,
     DeploymentNotFound,
     FoundryError,
     InvalidKey,
     KeyAuthDisabled,
     MissingParameter,
+    ModelApiVersionTooOld,
+    ModelDeprecated,
     NoModelName,
     OperationNotSupported,
     PermissionDenied,
-    ProjectNotFound,
     ProjectPermissionDenied,
-    PublicAccessDisabled,
+    Refused,
     RegionalTokenRefused,
     ResourceNotFound,
-    StreamNotSupported,
+    ResponsesNotSupported,
     TenantMismatch,
+    Throttled,
     TokenRejected,
     UnknownModel,
-    V1ApiVersionNotAllowed,
     V1ApiVersionUnsupported,
 )
+from foundry_doctor.emulator.services.foundry.project_handlers import ProjectRoutes
+from foundry_doctor.emulator.services.foundry.quota import QuotaKeeper
 from foundry_doctor.emulator.services.foundry.spec import (
-    DATED_API_VERSION,
     HOST_FAMILIES,
-    PROJECT_DATA_ACTION,
-    PROJECT_DEPLOYMENTS_DATA_ACTION,
+    PROJECT_OPENAI_OPERATION,
+    REGIONAL_SUFFIX,
     ROUTES,
-    ApiVersionPolicy,
-    ModelFamily,
+    Credential,
     RouteFamily,
-    RouteName,
-    grants_model,
-    grants_project,
-    route_of,
+    project_openai_action,
 )
 from foundry_doctor.emulator.services.foundry.world import (
     Deployment,
     HostMatch,
+    Refusal,
     Resource,
     match_host,
     region_display_name,
 )
-from foundry_doctor.emulator.tokens import InvalidToken, TokenIssuer, looks_like_jwt
-from foundry_doctor.emulator.wire.messages import BearerKind, Handled, IncomingRequest, Reply
+from foundry_doctor.emulator.tokens import InvalidToken, TokenIssuer
+from foundry_doctor.emulator.wire.messages import Handled, IncomingRequest, Reply
 
 if TYPE_CHECKING:
     from foundry_doctor.emulator.world import World
@@ -101,84 +115,17 @@ _OPERATION_NAMES = {
     "responses": "responses",
 }
 _EMBEDDING_OPERATIONS = frozenset({"embeddings", "images/embeddings"})
-
-
-@dataclass(frozen=True, slots=True)
-class _Identity:
-    via: Literal["key", "token"]
-    oid: str = ""
-    roles: frozenset[str] = frozenset()
-
-    def may_use(self, family: ModelFamily | None) -> bool:
-        return self.via == "key" or grants_model(self.roles, family)
-
-
-def _bearer_of(authorization: str | None) -> tuple[BearerKind | None, str]:
-    """(kind, credential) of an ``Authorization`` header; kind ``None`` when not Bearer."""
-    if authorization is None:
-        return None, ""
-    scheme, _, credential = authorization.strip().partition(" ")
-    credential = credential.strip()
-    if scheme.lower() != "bearer" or not credential:
-        return None, ""
-    return ("jwt" if looks_like_jwt(credential) else "opaque"), credential
-
-
-class _Call:
-    """The per-request state: the request, the world, and what the log will keep."""
-
-    def __init__(self, request: IncomingRequest, world: World) -> None:
-        self.request = request
-        self.world = world
-        self.route: RouteName | None = route_of(request.path)
-        self.model: str | None = None
-        self.bearer, self.bearer_value = _bearer_of(request.header("authorization"))
-        api_key = request.header("api-key")
-        self.api_key = api_key.strip() if api_key else ""
-        self.has_authorization = bool((request.header("authorization") or "").strip())
-        self._body: dict[str, Any] | None = None
-        self._body_read = False
-
-    @property
-    def method(self) -> str:
-        return self.request.method
-
-    @property
-    def path(self) -> str:
-        return self.request.path
-
-    def query(self, name: str) -> str | None:
-        value = self.request.query.get(name)
-        return value if value else None
-
-    def body(self) -> dict[str, Any]:
-        """The JSON object in the body (:class:`BadJsonBody` when the body is not one)."""
-        if not self._body_read:
-            self._body_read = True
-            try:
-                parsed = json.loads(self.request.body or b"{}")
-            except (ValueError, RecursionError):
-                parsed = None
-            self._body = parsed if isinstance(parsed, dict) else None
-        if self._body is None:
-            raise BadJsonBody()
-        return self._body
-
-
-def _check_api_version(call: _Call, policy: ApiVersionPolicy, route: RouteName) -> None:
-    """Refuse the request's ``api-version`` the way ``policy`` says."""
-    version = call.query("api-version")
-    if policy.kind == "dated":
-        if version is None or version not in call.world.api_versions.get(route, ()):
-            raise ResourceNotFound(outcome="api-version-not-served")
-        return
-    if policy.kind == "v1" and version is None:
-        return
-    if version in policy.aliases:
-        return
-    if policy.kind == "v1" and version is not None and DATED_API_VERSION.fullmatch(version):
-        raise V1ApiVersionNotAllowed()
-    raise V1ApiVersionUnsupported()
+#: how many created responses each service keeps for ``GET /responses/<id>``
+_STORED_RESPONSES = 1024
+#: (cloud, suffix) of every custom-subdomain host family
+_CUSTOM_SUBDOMAIN_SUFFIXES = tuple(
+    (cloud, suffix)
+    for family, spec in HOST_FAMILIES.items()
+    if family != "regional"
+    for cloud, suffix in spec.suffixes.items()
+)
+#: how a hint names a resource's tenant in a sovereign cloud
+_CLOUD_TENANTS = {"usgov": "GOVERNMENT_TENANT", "china": "CHINA_TENANT"}
 
 
 class FoundryService:
@@ -189,12 +136,37 @@ class FoundryService:
     def __init__(self, world: Callable[[], World], issuer: TokenIssuer) -> None:
         self._world = world
         self._issuer = issuer
+        self._quota = QuotaKeeper()
+        self._responses: OrderedDict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]]
+        self._responses = OrderedDict()
+        self._responses_lock = threading.Lock()
+        self._projects = ProjectRoutes(self)
 
     def serves_host(self, host: str) -> bool:
         return match_host(self._world().resources.values(), host) is not None
 
+    def hint_for(self, host: str) -> str | None:
+        """How a world would serve ``host`` when it looks like a resource's host name (or a
+        regional one)."""
+        for cloud, suffix in _CUSTOM_SUBDOMAIN_SUFFIXES:
+            name = host[: -len(suffix)]
+            if host.endswith(suffix) and name and "." not in name:
+                where = (
+                    f", cloud={cloud!r}, tenant_id={_CLOUD_TENANTS[cloud]}"
+                    if cloud in _CLOUD_TENANTS
+                    else ""
+                )
+                return f"add a resource: world.add_resource(Resource({name!r}{where}))"
+        if host.endswith(REGIONAL_SUFFIX):
+            region = host[: -len(REGIONAL_SUFFIX)]
+            return (
+                f"add a resource in that region: world.add_resource(Resource(<name>, "
+                f"region={region!r}))"
+            )
+        return None
+
     def handle(self, request: IncomingRequest) -> Handled:
-        call = _Call(request, self._world())
+        call = Call(request, self._world())
         match = match_host(call.world.resources.values(), request.host)
         try:
             if match is None:
@@ -203,7 +175,7 @@ class FoundryService:
         except FoundryError as error:
             reply = error.reply()
         return Handled(
-            reply=reply.with_headers(self._common_headers(match)),
+            reply=reply.with_headers(self._common_headers(call, match, reply)),
             service=self.name,
             route=call.route,
             model=call.model,
@@ -211,38 +183,60 @@ class FoundryService:
         )
 
     @staticmethod
-    def _common_headers(match: HostMatch | None) -> tuple[tuple[str, str], ...]:
-        """What every reply of the data plane carries (fresh ids, the resource's region)."""
+    def _common_headers(
+        call: Call, match: HostMatch | None, reply: Reply
+    ) -> tuple[tuple[str, str], ...]:
+        """What every reply of the data plane carries: ``apim-request-id`` always (wire.md
+        A.3), ``x-request-id`` as ``FoundrySettings.x_request_id`` says, the region."""
         region = ""
         if match is not None:
             region = match.resource.region if match.resource is not None else match.region or ""
-        return (
-            ("apim-request-id", str(uuid.uuid4())),
-            ("x-request-id", str(uuid.uuid4())),
-            ("x-ms-region", region_display_name(region)),
-        )
+        headers = [("apim-request-id", str(uuid.uuid4()))]
+        when = call.world.foundry.x_request_id
+        if when == "always" or (when == "success" and reply.status < 400):
+            headers.append(("x-request-id", str(uuid.uuid4())))
+        headers.append(("x-ms-region", region_display_name(region)))
+        return tuple(headers)
 
     # --- host, network, family ----------------------------------------------------------------
 
-    def _dispatch(self, call: _Call, match: HostMatch) -> Reply:
+    def _dispatch(self, call: Call, match: HostMatch) -> Reply:
         if match.resource is None:
             return self._regional(call, match)
         resource = match.resource
-        if not resource.public_network:
-            raise PublicAccessDisabled()
+        self._check_network(resource)
+        for prefix, answer in call.world.foundry.path_answers.items():
+            if call.path == prefix or call.path.startswith(prefix.rstrip("/") + "/"):
+                raise Refused(answer, outcome="path-answer")
         route = call.route
         if route is None or route not in HOST_FAMILIES[match.family].routes:
             raise ResourceNotFound()
         if route == "models":
             return self._models(call, resource)
         if route == "project":
-            return self._project(call, resource)
-        identity = self._authenticate(call, resource, ROUTES[route])
+            return self._projects.handle(call, resource)
+        if route == "anthropic":
+            return self._anthropic(call, resource, match)
+        identity = self.authenticate(call, resource, ROUTES[route])
         if route == "v1":
-            return self._v1(call, resource, identity, call.path[len(ROUTES["v1"].prefix) :])
+            return self.v1(call, resource, identity, call.path[len(ROUTES["v1"].prefix) :])
+        if route == "responses":
+            return self._dated_responses(call, resource, identity)
         return self._deployments(call, resource, identity)
 
-    def _regional(self, call: _Call, match: HostMatch) -> Reply:
+    @staticmethod
+    def _check_network(resource: Resource) -> None:
+        if resource.refusal is not None:
+            raise Refused(resource.refusal, outcome="resource-refused")
+        if resource.public_network:
+            return
+        answer = resource.network_answer
+        if isinstance(answer, Refusal):
+            raise Refused(answer, outcome="public-network-disabled")
+        outcome = "public-network-disabled" if answer == "public-access-disabled" else answer
+        raise Refused(NETWORK_REFUSALS[answer], outcome=outcome)
+
+    def _regional(self, call: Call, match: HostMatch) -> Reply:
         """``<region>.api.cognitive.microsoft.com``: the classic route, with keys only."""
         if call.route not in HOST_FAMILIES["regional"].routes:
             raise ResourceNotFound()
@@ -250,12 +244,11 @@ class FoundryService:
             in_region = [r for r in call.world.resources.values() if r.region == match.region]
             resource = next((r for r in in_region if r.key_index(call.api_key)), None)
             if resource is None:
-                raise InvalidKey()
-            if not resource.public_network:
-                raise PublicAccessDisabled()
+                raise InvalidKey(call.world.foundry.invalid_key_code)
+            self._check_network(resource)
             if not resource.local_auth:
                 raise KeyAuthDisabled()
-            return self._deployments(call, resource, _Identity("key"))
+            return self._deployments(call, resource, Identity("key"))
         if call.has_authorization:
             raise RegionalTokenRefused()
         raise self._missing_auth(call)
@@ -263,55 +256,92 @@ class FoundryService:
     # --- authentication -----------------------------------------------------------------------
 
     @staticmethod
-    def _missing_auth(call: _Call) -> FoundryError:
+    def _missing_auth(call: Call) -> FoundryError:
         world = call.world
         return ConfiguredAnswer(
             world.missing_auth_status, world.missing_auth_body, outcome="no-credential"
         )
 
     @staticmethod
-    def _check_key(resource: Resource, key: str) -> _Identity:
+    def _check_key(call: Call, resource: Resource, key: str) -> Identity:
         if not resource.local_auth:
             raise KeyAuthDisabled()
         if resource.key_index(key) is None:
-            raise InvalidKey()
-        return _Identity("key")
+            raise InvalidKey(call.world.foundry.invalid_key_code)
+        return Identity("key")
 
-    def _check_token(self, resource: Resource, token: str, route: RouteFamily) -> _Identity:
+    def check_token(
+        self, call: Call, resource: Resource, token: str, route: RouteFamily
+    ) -> Identity:
+        """A token's identity on ``resource`` for ``route`` (401 / 400 when refused)."""
+        text = audience_text(call, resource, route)
+        audiences = route.audiences_in(resource.cloud)
+        if route.name == "anthropic":
+            audiences = frozenset(call.world.foundry.anthropic_audiences)
         try:
             verified = self._issuer.verify(token)
         except InvalidToken as error:
-            raise TokenRejected(route.audience_text, outcome=f"token-{error.reason}") from None
-        if verified.aud.rstrip("/") not in route.audiences:
-            raise TokenRejected(route.audience_text, outcome="token-wrong-audience")
+            raise TokenRejected(text, outcome=f"token-{error.reason}") from None
+        if verified.aud.rstrip("/") not in audiences:
+            raise TokenRejected(text, outcome="token-wrong-audience")
         if verified.tid != resource.tenant_id:
             raise TenantMismatch(verified.tid)
-        roles = frozenset(resource.role_assignments.get(verified.oid, ()))
-        return _Identity("token", oid=verified.oid, roles=roles)
+        roles = call.world.role_definitions_of(verified.oid, resource.name)
+        return Identity("token", oid=verified.oid, roles=roles)
 
-    def _authenticate(self, call: _Call, resource: Resource, route: RouteFamily) -> _Identity:
-        """The family's credentials in the service's order: ``api-key``, then ``Authorization``."""
-        if call.api_key and "api-key" in route.credentials:
-            return self._check_key(resource, call.api_key)
-        if call.bearer == "jwt" and "bearer-token" in route.credentials:
-            return self._check_token(resource, call.bearer_value, route)
-        if call.bearer == "opaque" and "bearer-key" in route.credentials:
-            return self._check_key(resource, call.bearer_value)
+    def authenticate(
+        self,
+        call: Call,
+        resource: Resource,
+        route: RouteFamily,
+        credentials: frozenset[Credential] | None = None,
+    ) -> Identity:
+        """The caller's identity from the credentials ``route`` reads (or ``credentials``), in
+        the order ``FoundrySettings.credential_precedence`` says."""
+        accepted = route.credentials if credentials is None else credentials
+        keys: list[Callable[[], Identity]] = []
+        if call.x_api_key and "x-api-key" in accepted:
+            keys.append(lambda: self._check_key(call, resource, call.x_api_key))
+        if call.api_key and "api-key" in accepted:
+            keys.append(lambda: self._check_key(call, resource, call.api_key))
+        authorization: list[Callable[[], Identity]] = []
         if call.has_authorization:
-            outcome = "key-as-bearer" if call.bearer == "opaque" else "token-malformed"
-            raise TokenRejected(route.audience_text, outcome=outcome)
-        raise self._missing_auth(call)
+            authorization.append(lambda: self._from_authorization(call, resource, route, accepted))
+        precedence = call.world.foundry.credential_precedence
+        attempts = authorization + keys if precedence == "authorization" else keys + authorization
+        if not attempts:
+            raise self._missing_auth(call)
+        if precedence != "any-valid":
+            return attempts[0]()
+        first: FoundryError | None = None
+        for attempt in attempts:
+            try:
+                return attempt()
+            except FoundryError as error:
+                first = first or error
+        assert first is not None
+        raise first
+
+    def _from_authorization(
+        self, call: Call, resource: Resource, route: RouteFamily, accepted: frozenset[Credential]
+    ) -> Identity:
+        if call.bearer == "jwt" and "bearer-token" in accepted:
+            return self.check_token(call, resource, call.bearer_value, route)
+        if call.bearer == "opaque" and "bearer-key" in accepted:
+            return self._check_key(call, resource, call.bearer_value)
+        outcome = "key-as-bearer" if call.bearer == "opaque" else "token-malformed"
+        raise TokenRejected(audience_text(call, resource, route), outcome=outcome)
 
     # --- the classic deployment route ---------------------------------------------------------
 
-    def _deployments(self, call: _Call, resource: Resource, identity: _Identity) -> Reply:
+    def _deployments(self, call: Call, resource: Resource, identity: Identity) -> Reply:
         route = ROUTES["deployments"]
         found = route.operation(call.method, call.path[len(route.prefix) :])
         if found is None:
             raise ResourceNotFound()
         operation, parameters = found
-        _check_api_version(call, operation.api_version or route.api_version, route.name)
-        if not identity.may_use(None):
+        check_api_version(call, operation.api_version or route.api_version, operation.name)
+        if not identity.may_call(operation.name, None):
             raise PermissionDenied()
         name = unquote(parameters["deployment"])
         call.model = name
@@ -320,23 +350,101 @@ class FoundryService:
             raise DeploymentNotFound()
         if deployment.family != "openai":
             raise ResourceNotFound(outcome="non-openai-deployment")
-        if not identity.may_use(deployment.family):
+        if not identity.may_call(operation.name, deployment.family):
             raise PermissionDenied()
-        return self._serve(call, deployment, operation.name)
+        minimum = self._minimum_not_met(call, deployment)
+        if minimum is not None:
+            raise ModelApiVersionTooOld(minimum)
+        return self.serve(call, resource, deployment, operation.name)
+
+    @staticmethod
+    def _minimum_not_met(call: Call, deployment: Deployment) -> str | None:
+        """The deployment's minimum api-version when the request's dated one is older."""
+        version = call.query("api-version")
+        minimum = deployment.min_api_version
+        if minimum is not None and version is not None and is_older(version, minimum):
+            return minimum
+        return None
+
+    # --- the dated Responses route ------------------------------------------------------------
+
+    def _dated_responses(self, call: Call, resource: Resource, identity: Identity) -> Reply:
+        """``/openai/responses[/<id>[/input_items]]?api-version=<dated>``: the deployment is the
+        body's ``model`` (routes.md §3.2)."""
+        route = ROUTES["responses"]
+        found = route.operation(call.method, call.path[len(route.prefix) :])
+        check_api_version(call, route.api_version, found[0].name if found else "*")
+        if found is None:
+            raise ResourceNotFound()
+        operation, parameters = found
+        if operation.name != "responses":
+            return self.stored_response(call, resource, identity, operation.name, parameters)
+        deployment = self.deployment_of_body(call, resource, identity, "responses")
+        if self._minimum_not_met(call, deployment) is not None:
+            raise V1ApiVersionUnsupported()  # litellm#22141: this text on the Responses route
+        return self.serve(call, resource, deployment, "responses")
+
+    def deployment_of_body(
+        self, call: Call, resource: Resource, identity: Identity, operation: str
+    ) -> Deployment:
+        """The deployment the body's ``model`` names, checked against the caller's roles."""
+        if not identity.may_call(operation, None):
+            raise PermissionDenied()
+        model = call.body().get("model")
+        if not isinstance(model, str) or not model:
+            raise MissingParameter("model")
+        call.model = model
+        deployment = resource.deployments.get(model)
+        if deployment is None:
+            raise DeploymentNotFound()
+        if not identity.may_call(operation, deployment.family):
+            raise PermissionDenied()
+        return deployment
+
+    def stored_response(
+        self,
+        call: Call,
+        resource: Resource,
+        identity: Identity,
+        operation: str,
+        parameters: dict[str, str],
+    ) -> Reply:
+        """``GET`` / ``DELETE`` of a response this service created, or its input items."""
+        if not identity.may_call(operation, None):
+            raise PermissionDenied()
+        key = (resource.name, unquote(parameters["response_id"]))
+        with self._responses_lock:
+            stored = self._responses.get(key)
+            if stored is not None and operation == "response/delete":
+                del self._responses[key]
+        if stored is None:
+            raise ResourceNotFound(outcome="response-not-found")
+        response, body = stored
+        if operation == "response/delete":
+            return Reply.json(payloads.response_deleted(key[1]))
+        if operation == "response/input_items":
+            return Reply.json(payloads.input_items(body))
+        return Reply.json(response)
+
+    def _store(self, resource: Resource, response: dict[str, Any], body: dict[str, Any]) -> None:
+        with self._responses_lock:
+            self._responses[(resource.name, response["id"])] = (response, body)
+            while len(self._responses) > _STORED_RESPONSES:
+                self._responses.popitem(last=False)
 
     # --- the Model Inference API --------------------------------------------------------------
 
-    def _models(self, call: _Call, resource: Resource) -> Reply:
+    def _models(self, call: Call, resource: Resource) -> Reply:
         world = call.world
         if world.models_api_retired:
             raise ConfiguredAnswer(world.retired_status, world.retired_body, outcome="api-retired")
         route = ROUTES["models"]
-        identity = self._authenticate(call, resource, route)
+        identity = self.authenticate(call, resource, route)
         found = route.operation(call.method, call.path[len(route.prefix) :])
         if found is None:
             raise ResourceNotFound()
         operation, _ = found
-        _check_api_version(call, operation.api_version or route.api_version, route.name)
+        check_api_version(call, operation.api_version or route.api_version, operation.name)
         try:
             return self._models_route(call, resource, identity, operation.name)
         except FoundryError as error:  # the inference service labels its own errors
@@ -346,9 +454,9 @@ class FoundryService:
             raise
 
     def _models_route(
-        self, call: _Call, resource: Resource, identity: _Identity, operation: str
+        self, call: Call, resource: Resource, identity: Identity, operation: str
     ) -> Reply:
-        if not identity.may_use(None):
+        if not identity.may_call(operation, None):
             raise PermissionDenied()
         is_info = operation == "info"
         model: str | None = None
@@ -363,38 +471,42 @@ class FoundryService:
         deployment = resource.deployments.get(model)
         if deployment is None:
             raise UnknownModel(model, call.world.unknown_model_status)
-        if not identity.may_use(deployment.family):
+        if not identity.may_call(operation, deployment.family):
             raise PermissionDenied()
         if is_info:
             return Reply.json(payloads.model_info(deployment))
-        return self._serve(call, deployment, operation)
+        return self.serve(call, resource, deployment, operation)
 
     # --- /openai/v1 (on a resource or a project) ----------------------------------------------
 
-    def _v1(
+    def v1(
         self,
-        call: _Call,
+        call: Call,
         resource: Resource,
-        identity: _Identity,
+        identity: Identity,
         sub_path: str,
         *,
         project: bool = False,
     ) -> Reply:
         route = ROUTES["v1"]
-        _check_api_version(call, route.api_version, route.name)
         found = route.operation(call.method, sub_path)
+        check_api_version(call, route.api_version, found[0].name if found else "*")
         if found is None:
             raise ResourceNotFound()
         operation, parameters = found
         if project:
-            if not grants_project(identity.roles):
-                verb = "read" if call.method == "GET" else "write"
+            action = project_openai_action(call.method)
+            if not identity.grants(action):
                 raise ProjectPermissionDenied(
                     identity.oid,
-                    PROJECT_DATA_ACTION.format(verb=verb),
-                    f"{call.method} /api/projects/{{projectName}}/openai/*",
+                    action,
+                    PROJECT_OPENAI_OPERATION.format(method=call.method),
+                    call.world.foundry.project_permission_help,
                 )
-        elif not identity.may_use(None):
+            identity = Identity("project", oid=identity.oid)
+        if operation.name in ("response", "response/delete", "response/input_items"):
+            return self.stored_response(call, resource, identity, operation.name, parameters)
+        if not identity.may_call(operation.name, None):
             raise PermissionDenied()
         if operation.name == "models":
             return Reply.json(payloads.model_list(list(resource.deployments.values())))
@@ -405,81 +517,117 @@ class FoundryService:
             if listed is None:
                 raise DeploymentNotFound()
             return Reply.json(payloads.model_entry(listed))
-        body = call.body()
-        model = body.get("model")
-        if not isinstance(model, str) or not model:
-            raise MissingParameter("model")
-        call.model = model
-        deployment = resource.deployments.get(model)
-        if deployment is None:
-            raise DeploymentNotFound()
-        if not project and not identity.may_use(deployment.family):
-            raise PermissionDenied()
-        return self._serve(call, deployment, operation.name)
+        deployment = self.deployment_of_body(call, resource, identity, operation.name)
+        return self.serve(call, resource, deployment, operation.name)
 
-    # --- projects -----------------------------------------------------------------------------
+    # --- /anthropic ---------------------------------------------------------------------------
 
-    def _project(self, call: _Call, resource: Resource) -> Reply:
-        route = ROUTES["project"]
-        rest = call.path[len(route.prefix) :]  # "/<project>[/...]"
-        project, _, below = rest[1:].partition("/")
-        if not project:
-            raise ResourceNotFound()
-        if call.bearer != "jwt":
-            outcome = "key-on-project" if (call.api_key or call.bearer) else "no-credential"
-            raise TokenRejected(route.audience_text, outcome=outcome)
-        identity = self._check_token(resource, call.bearer_value, route)
-        if unquote(project) not in resource.projects:
-            raise ProjectNotFound()
-        below = f"/{below}" if below else ""
-        if below == "/deployments" or below.startswith("/deployments/"):
-            return self._project_deployments(call, resource, identity, rest)
-        if below != "/openai/v1" and not below.startswith("/openai/v1/"):
-            raise ResourceNotFound()
-        return self._v1(call, resource, identity, below[len("/openai/v1") :], project=True)
-
-    def _project_deployments(
-        self, call: _Call, resource: Resource, identity: _Identity, rest: str
-    ) -> Reply:
-        """``GET /api/projects/<p>/deployments[/<name>]?api-version=v1``: the resource's
-        deployments, for principals with a project role."""
-        route = ROUTES["project"]
-        found = route.operation(call.method, rest)
+    def _anthropic(self, call: Call, resource: Resource, match: HostMatch) -> Reply:
+        """``/anthropic/v1/messages[/count_tokens]``: Claude deployments, in Anthropic's own
+        request and answer shapes; the credentials read depend on the host family
+        (``FoundrySettings.anthropic_credentials``)."""
+        route = ROUTES["anthropic"]
+        credentials = call.world.foundry.anthropic_credentials.get(match.family, frozenset())
+        identity = self.authenticate(call, resource, route, credentials)
+        found = route.operation(call.method, call.path[len(route.prefix) :])
         if found is None:
             raise ResourceNotFound()
-        operation, parameters = found
-        _check_api_version(call, operation.api_version or route.api_version, route.name)
-        if not grants_project(identity.roles):
-            raise ProjectPermissionDenied(
-                identity.oid,
-                PROJECT_DEPLOYMENTS_DATA_ACTION,
-                "GET /api/projects/{projectName}/deployments",
+        operation, _ = found
+        if call.world.foundry.anthropic_version_required and not call.header("anthropic-version"):
+            raise AnthropicError(
+                400,
+                "invalid_request_error",
+                "anthropic-version: header is required",
+                outcome="anthropic-version-missing",
             )
-        if operation.name == "deployments":
-            listed = [payloads.project_deployment(d) for d in resource.deployments.values()]
-            return Reply.json({"value": listed})
-        name = unquote(parameters["deployment"])
-        call.model = name
-        deployment = resource.deployments.get(name)
-        if deployment is None:
-            raise DeploymentNotFound()
-        return Reply.json(payloads.project_deployment(deployment))
+        try:
+            body = call.body()
+        except FoundryError:
+            raise AnthropicError(
+                400,
+                "invalid_request_error",
+                "The request body is not valid JSON.",
+                outcome="bad-body",
+            ) from None
+        model = body.get("model")
+        if not isinstance(model, str) or not model:
+            raise AnthropicError(
+                400, "invalid_request_error", "model: Field required", outcome="no-model-name"
+            )
+        call.model = model
+        if not identity.may_call("messages", "anthropic"):
+            raise PermissionDenied()
+        deployment = resource.deployments.get(model)
+        if deployment is None or deployment.family != "anthropic":
+            raise AnthropicError(
+                404, "not_found_error", f"model: {model}", outcome="deployment-not-found"
+            )
+        return self.serve(call, resource, deployment, operation.name)
 
     # --- success ------------------------------------------------------------------------------
 
-    def _serve(self, call: _Call, deployment: Deployment, operation: str) -> Reply:
-        body = call.body()
+    def _check_deployment(self, deployment: Deployment, operation: str) -> None:
+        """The deployment's own refusals: a retired model version; a Claude deployment on an
+        OpenAI-shaped route; an operation its kind does not serve."""
+        if deployment.retired == "not-found":
+            raise ResourceNotFound(outcome="model-retired")
+        if deployment.retired == "model-deprecated":
+            raise ModelDeprecated()
+        if deployment.retired == "operation-not-supported":
+            raise OperationNotSupported(
+                _OPERATION_NAMES.get(operation, operation), deployment.model
+            )
+        is_anthropic_route = operation.startswith("messages")
+        if (deployment.family == "anthropic") != is_anthropic_route:
+            raise ApiNotSupported()
+        if is_anthropic_route:
+            return
         wants_embeddings = operation in _EMBEDDING_OPERATIONS
         if wants_embeddings != (deployment.kind == "embeddings"):
             raise OperationNotSupported(_OPERATION_NAMES[operation], deployment.name)
-        if wants_embeddings:
+        if operation == "responses" and not deployment.responses_api:
+            raise ResponsesNotSupported()
+
+    def _admit(self, call: Call, resource: Resource, deployment: Deployment) -> None:
+        tokens = payloads.estimate_tokens(deployment, call.body_or_empty())
+        wait = self._quota.admit(deployment.quota, tokens)
+        if wait is not None:
+            outcome = "throttled"
+            raise Throttled(wait, call.world.foundry.throttled_message, outcome=outcome)
+
+    def serve(
+        self,
+        call: Call,
+        resource: Resource,
+        deployment: Deployment,
+        operation: str,
+        *,
+        model: str | None = None,
+    ) -> Reply:
+        """The successful answer of ``operation`` on ``deployment`` (after its own refusals
+        and its quota); ``model`` overrides the model a response names (an agent's)."""
+        self._check_deployment(deployment, operation)
+        body = call.body()
+        self._admit(call, resource, deployment)
+        streamed = body.get("stream") is True
+        if operation in _EMBEDDING_OPERATIONS:
             return Reply.json(payloads.embeddings(deployment, body))
         if operation == "completions":
             return Reply.json(payloads.text_completion(deployment, body))
         if operation == "responses":
-            if body.get("stream") is True:
-                raise StreamNotSupported()
-            return Reply.json(payloads.response_object(deployment, body))
-        if body.get("stream") is True:
+            response = payloads.response_object(deployment, body, model=model)
+            if body.get("store", True) is not False:
+                self._store(resource, response, body)
+            if streamed:
+                return Reply.sse(payloads.response_events(response), named=True)
+            return Reply.json(response)
+        if operation == "messages":
+            message = payloads.anthropic_message(deployment, body)
+            if streamed:
+                return Reply.sse(payloads.anthropic_events(message), named=True)
+            return Reply.json(message)
+        if operation == "messages/count_tokens":
+            return Reply.json(payloads.anthropic_token_count(body))
+        if streamed:
             return Reply.sse(payloads.chat_chunks(deployment, body))
         return Reply.json(payloads.chat_completion(deployment, body))
