@@ -48,7 +48,8 @@ def test_no_command_shows_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -
 # --- a reader that goes away, and what a plain install lacks ------------------------------------
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
-PUBLIC_CASES = Path(__file__).resolve().parents[3] / "shared" / "cases" / "public.jsonl"
+#: a case file that is always there (the shared corpus next to the repository may not be)
+CASES = Path(__file__).resolve().parents[1] / "unit" / "cases_extra.jsonl"
 
 #: one invocation per command that prints more than a line
 _TALKATIVE = {
@@ -66,7 +67,7 @@ _TALKATIVE = {
         "--model",
         "gpt-4o",
     ],
-    "explain": ["explain", "--case", str(PUBLIC_CASES)],
+    "explain": ["explain", "--case", str(CASES)],
     "rules": ["rules"],
     "emulator": ["emulator"],
 }
