@@ -1,4 +1,4 @@
-"""The catalogue, version ordering, known issues and client kinds."""
+"""The catalogue, version ordering, known SDK issues and client kinds."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 
 from foundry_doctor.facts.client_kinds import client_kind
 from foundry_doctor.rules import CATALOGUE, SLUGS, find_rule
-from foundry_doctor.rules.known_issues import KNOWN_ISSUES
+from foundry_doctor.knowledge.sdk_issues import SDK_ISSUES
+from foundry_doctor.rules.sdk_outdated import affects
 from foundry_doctor.rules.version_order import version_key
 
 EXPECTED_SLUGS = {
@@ -30,12 +31,50 @@ EXPECTED_SLUGS = {
     "retired-api",
     "sdk-outdated",
     "unknown",
+    "gateway-subscription-key-missing",
+    "throttled",
+    "content-filtered",
+    "model-retired",
+}
+
+#: codes published before the service tables: their meaning never changes
+PUBLISHED = {
+    "FD000": "unknown",
+    "FD100": "token-missing",
+    "FD101": "credential-in-wrong-header",
+    "FD102": "token-wrong-audience",
+    "FD103": "token-expired",
+    "FD104": "token-wrong-tenant",
+    "FD105": "invalid-api-key",
+    "FD106": "missing-data-plane-role",
+    "FD107": "entra-needs-custom-subdomain",
+    "FD200": "client-endpoint-mismatch",
+    "FD201": "endpoint-path-wrong",
+    "FD202": "deployment-not-found",
+    "FD203": "api-version-unsupported",
+    "FD204": "non-openai-model-on-azure-openai",
+    "FD300": "key-auth-disabled",
+    "FD301": "network-access-denied",
+    "FD400": "sdk-outdated",
+    "FD401": "retired-api",
 }
 
 
 def test_catalogue_has_exactly_the_interface_slugs() -> None:
     assert set(SLUGS) == EXPECTED_SLUGS
     assert len(SLUGS) == len(EXPECTED_SLUGS)
+
+
+def test_published_codes_keep_their_slugs() -> None:
+    for code, slug in PUBLISHED.items():
+        rule = find_rule(code)
+        assert rule is not None and rule.slug == slug
+
+
+def test_superseded_rules_exist() -> None:
+    for rule in CATALOGUE:
+        assert rule.supersedes <= set(SLUGS), rule.slug
+        assert rule.slug not in rule.supersedes
 
 
 def test_codes_are_unique_stable_and_ordered() -> None:
@@ -84,15 +123,19 @@ def test_equal_and_unreadable_versions() -> None:
 
 
 def test_known_issue_ranges() -> None:
-    by_package = {issue.package: issue for issue in KNOWN_ISSUES}
-    assert by_package["azure-ai-inference"].affects("1.0.0b4")
-    assert not by_package["azure-ai-inference"].affects("1.0.0b5")
-    assert by_package["openai"].affects("1.35.10")
-    assert not by_package["openai"].affects("0.28.0")
-    assert by_package["azure-ai-projects"].affects("2.0.0b2")
-    assert not by_package["azure-ai-projects"].affects("1.0.0")
-    assert not by_package["azure-ai-projects"].affects("2.0.0b3")
-    assert by_package["@azure/openai"].affects("1.0.0-beta.1")
+    by_package = {(issue.package, issue.symptom): issue for issue in SDK_ISSUES}
+    inference = by_package["azure-ai-inference", "key-sent-as-bearer"]
+    assert affects(inference, "1.0.0b4")
+    assert not affects(inference, "1.0.0b5")
+    retry = by_package["openai", "stale-token-on-retry"]
+    assert affects(retry, "1.35.10")
+    assert not affects(retry, "0.28.0")
+    projects = by_package["azure-ai-projects", "project-client-scope"]
+    assert affects(projects, "2.0.0b2")
+    assert not affects(projects, "1.0.0")
+    assert not affects(projects, "2.0.0b3")
+    assert affects(by_package["@azure/openai", "credential-not-sent"], "1.0.0-beta.1")
+    assert affects(by_package["openai", "token-provider-as-key"], "1.100.0")
 
 
 @pytest.mark.parametrize(
@@ -105,6 +148,7 @@ def test_known_issue_ranges() -> None:
         ("openai.OpenAI", "openai.OpenAI"),
         ("azure-ai-projects", "azure-ai-projects"),
         ("azure-core", "azure-core"),
+        ("AnthropicFoundry", "anthropic.AnthropicFoundry"),
         ("http", "http"),
         ("curl", "http"),
         (None, "http"),

@@ -3,9 +3,10 @@
 
 Every rule with a ``static`` detector judges the configuration (see
 :class:`~foundry_doctor.facts.configuration.Configuration`); each finding it returns is a
-problem the client will meet on its first call. Findings scored as a cause
-(:data:`~foundry_doctor.rules.base.LIKELY` and up) are *errors*, the rest *warnings*.
-:func:`check_configuration` never raises: a rule that fails is skipped and logged at DEBUG.
+problem the client will meet on its first call. The engine's arbitration decides which findings
+to tell (a finding another one supersedes, or one that adds nothing to do, is left out).
+Findings at least ``LIKELY`` are *errors*, the rest *warnings*. :func:`check_configuration`
+never raises: a rule that fails is skipped and logged at DEBUG.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from foundry_doctor._logging import logger_for
-from foundry_doctor.diagnosis.model import Finding
+from foundry_doctor.diagnosis.engine import arbitrate, run_rules
+from foundry_doctor.diagnosis.model import Finding, Tier
 from foundry_doctor.facts.configuration import Configuration
-from foundry_doctor.rules.base import LIKELY, SECONDARY_MIN
 from foundry_doctor.rules.catalogue import CATALOGUE
 from foundry_doctor.rules.context import RuleContext
 
@@ -26,18 +27,9 @@ logger = logger_for(__name__)
 
 Severity = Literal["error", "warning"]
 
-#: When the endpoint does not suit the client, the URL the client would build from it is not
-#: worth judging: findings about that URL's path or api-version only repeat the mismatch.
-_SUPERSEDES = {
-    "client-endpoint-mismatch": frozenset(
-        {"endpoint-path-wrong", "api-version-unsupported", "non-openai-model-on-azure-openai"}
-    ),
-}
-
-
 def severity_of(finding: Finding) -> Severity:
     """``"error"`` for a finding that will make calls fail, ``"warning"`` otherwise."""
-    return "error" if finding.score >= LIKELY else "warning"
+    return "error" if finding.tier >= Tier.LIKELY else "warning"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,18 +98,9 @@ def check_configuration(configuration: Configuration, *, now: float | None = Non
     except Exception:
         logger.debug("could not read the configuration", exc_info=True)
         return Checkup(configuration)
-    findings: list[Finding] = []
-    for rule in CATALOGUE:
-        if rule.static is None:
-            continue
-        try:
-            finding = rule.static(context)
-        except Exception:
-            logger.debug("rule %s failed on this configuration", rule.slug, exc_info=True)
-            continue
-        if finding is not None and finding.score >= SECONDARY_MIN:
-            findings.append(finding)
-    found = {finding.rule for finding in findings}
-    superseded = {slug for rule in found for slug in _SUPERSEDES.get(rule, ())}
-    kept = sorted((f for f in findings if f.rule not in superseded), key=lambda f: -f.score)
+    try:
+        kept = arbitrate(run_rules(context, CATALOGUE, static=True), context)
+    except Exception:
+        logger.debug("could not judge this configuration", exc_info=True)
+        return Checkup(configuration)
     return Checkup(configuration, tuple(kept))

@@ -1,30 +1,40 @@
-"""From facts to a diagnosis: run every rule, rank the findings, keep the best as the cause.
+"""From facts to a diagnosis: run the rules that apply, arbitrate between their findings in one
+place, keep the surest as the cause.
 
-:func:`diagnose` never raises. A rule that fails on odd facts is skipped (and logged at DEBUG);
-when nothing could be the cause, the ``unknown`` rule's checklist for the status is the answer,
-so a failure is never left unexplained.
+Arbitration (:func:`arbitrate`) reads only what the rules declare (see
+:mod:`foundry_doctor.rules.base`): a finding whose rule does not account for a cause the
+service's message states is dropped; Azure-specific findings are dropped for a host that is not
+an Azure AI host and hedged when no host is known; a finding superseded by an at least equally
+sure finding is dropped; the rest are ranked by tier, then by whether they account for what the
+message says, then by code. A secondary finding is kept only when it adds an action the primary
+does not ask for. :func:`diagnose` never raises: a rule that fails on odd facts is skipped (and
+logged at DEBUG); when nothing could be the cause, the ``unknown`` rule's checklist is the
+answer, so a failure is never left unexplained.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from foundry_doctor._logging import logger_for
-from foundry_doctor.diagnosis.model import Diagnosis, Finding
+from foundry_doctor.diagnosis.model import Diagnosis, Finding, Tier
 from foundry_doctor.facts.case_record import facts_from_case
 from foundry_doctor.facts.observation import AuthFacts, Facts
-from foundry_doctor.rules.base import PRIMARY_MIN, SECONDARY_MIN
-from foundry_doctor.rules.catalogue import CATALOGUE, FALLBACK
+from foundry_doctor.rules.base import Rule
+from foundry_doctor.rules.catalogue import CATALOGUE, FALLBACK, RULES_BY_KEY
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.unknown import explain as explain_unknown
 
-__all__ = ["diagnose"]
+__all__ = ["HEDGE", "arbitrate", "diagnose", "run_rules"]
 
 logger = logger_for(__name__)
 
 _REQUEST_ID_HEADERS = ("apim-request-id", "x-request-id", "x-ms-request-id", "request-id")
 _RULES = tuple(rule for rule in CATALOGUE if rule is not FALLBACK)
+#: the hedge put before an Azure-specific finding when no host is known at all
+HEDGE = "If this is an Azure endpoint: "
 
 
 def diagnose(
@@ -33,10 +43,10 @@ def diagnose(
     """Name the root cause of one failed call.
 
     ``facts_or_case`` is a :class:`Facts` value or a case record (a mapping in the layout of
-    ``../shared/cases``). The highest-scoring finding becomes the diagnosis; the other findings
-    that are causes in their own right or make things worse become ``secondary``.
-    ``include_personal=True`` lets the diagnosis name the signed-in person (upn, name) from the
-    token; otherwise only object and tenant ids appear. Never raises.
+    ``../shared/cases``). The surest finding becomes the diagnosis; the other findings that add
+    something to do become ``secondary``. ``include_personal=True`` lets the diagnosis name the
+    signed-in person (upn, name) from the token; otherwise only object and tenant ids appear.
+    Never raises.
     """
     try:
         facts = _facts(facts_or_case)
@@ -60,23 +70,87 @@ def _facts(value: object) -> Facts:
     return Facts(auth=AuthFacts(observed=False))
 
 
-def _diagnose(context: RuleContext) -> Diagnosis:
+def run_rules(
+    context: RuleContext, rules: Iterable[Rule] | None = None, *, static: bool = False
+) -> list[Finding]:
+    """Every finding the rules (all but the fallback, by default) make of ``context`` (their
+    ``static`` detectors when ``static``); a rule that raises is skipped and logged."""
     findings: list[Finding] = []
-    for rule in _RULES:
+    for rule in _RULES if rules is None else rules:
+        detector = rule.static if static else rule.detect
+        if detector is None or (not static and not rule.applies(context)):
+            continue
         try:
-            finding = rule.detect(context)
+            finding = detector(context)
         except Exception:
             logger.debug("rule %s failed on these facts; skipped", rule.slug, exc_info=True)
             continue
-        if finding is not None and finding.score >= SECONDARY_MIN:
+        if finding is not None:
             findings.append(finding)
-    findings.sort(key=lambda finding: finding.score, reverse=True)  # stable: code order on ties
-    if findings and findings[0].score >= PRIMARY_MIN:
-        primary, others = findings[0], findings[1:]
+    return findings
+
+
+def arbitrate(findings: Iterable[Finding], context: RuleContext) -> list[Finding]:
+    """The findings worth telling, surest first: the first is the cause (when it is more than
+    a note), the others each add an action it lacks."""
+    stated = context.stated_causes
+    kept: list[tuple[Finding, Rule]] = []
+    for finding in findings:
+        rule = RULES_BY_KEY.get(finding.rule)
+        if rule is None:
+            continue
+        if rule.azure_only and context.host_kind == "other":
+            continue  # not an Azure AI host: nothing Azure-specific can be backed
+        if stated and finding.tier > Tier.NOTE and not (rule.claims.meanings & stated):
+            continue  # the service names a cause this rule does not account for
+        if rule.azure_only and context.host_kind is None and context.body_is_silent:
+            finding = _hedged(finding)
+        kept.append((finding, rule))
+    kept = [
+        (finding, rule)
+        for finding, rule in kept
+        if not any(
+            finding.rule in other_rule.supersedes and other.tier >= finding.tier
+            for other, other_rule in kept
+            if other is not finding
+        )
+    ]
+    kept.sort(
+        key=lambda pair: (
+            -pair[0].tier,
+            -int(bool(pair[1].claims.meanings & stated)),
+            pair[1].code,
+        )
+    )
+    ranked = [finding for finding, _ in kept]
+    if not ranked:
+        return []
+    primary, others = ranked[0], ranked[1:]
+    result = [primary]
+    seen = {primary.rule}
+    actions = set(primary.actions)
+    for finding in others:
+        if finding.rule in seen or not (finding.actions - actions):
+            continue
+        result.append(finding)
+        seen.add(finding.rule)
+        actions |= finding.actions
+    return result
+
+
+def _hedged(finding: Finding) -> Finding:
+    """An Azure-specific finding when no host is known: one tier less sure, and said so."""
+    tier = Tier(max(Tier.POSSIBLE, finding.tier - 1)) if finding.tier > Tier.NOTE else finding.tier
+    return replace(finding, tier=tier, explanation=HEDGE + finding.explanation)
+
+
+def _diagnose(context: RuleContext) -> Diagnosis:
+    ranked = arbitrate(run_rules(context), context)
+    if ranked and ranked[0].tier >= Tier.POSSIBLE:
+        primary, secondary = ranked[0], tuple(ranked[1:])
     else:
-        primary, others = explain_unknown(context), findings
-    secondary = tuple(finding for finding in others if finding.rule != primary.rule)
-    missing = primary.missing_facts
+        primary = explain_unknown(context)
+        secondary = tuple(finding for finding in ranked if finding.actions - primary.actions)
     return Diagnosis(
         rule=primary.rule,
         code=primary.code,
@@ -89,17 +163,9 @@ def _diagnose(context: RuleContext) -> Diagnosis:
         status=context.status,
         request_id=_request_id(context.facts),
         case_id=context.facts.case_id if isinstance(context.facts.case_id, str) else None,
-        missing_facts=missing,
-        confidence=_confidence(primary),
+        missing_facts=primary.missing_facts,
+        confidence=primary.confidence,
     )
-
-
-def _confidence(finding: Finding) -> str:
-    if finding.score >= 85:
-        return "high"
-    if finding.score >= 65:
-        return "medium"
-    return "low"
 
 
 def _request_id(facts: Facts) -> str | None:

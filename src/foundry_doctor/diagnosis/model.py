@@ -3,10 +3,44 @@ its fix, and secondary findings."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Diagnosis", "Evidence", "Finding"]
+__all__ = ["Diagnosis", "Evidence", "Finding", "Tier"]
+
+
+class Tier(enum.IntEnum):
+    """How sure a finding is; the engine ranks findings by it.
+
+    ``NOTE`` is worth knowing next to the real cause, never the cause itself. ``POSSIBLE`` is a
+    best guess that the missing facts would settle, ``LIKELY`` fits the facts with nothing
+    explaining them better, ``STRONG`` is proven by the facts (a decoded claim, a header that
+    was or was not sent), ``CERTAIN`` is named outright by the service's answer.
+    """
+
+    NOTE = 1
+    POSSIBLE = 2
+    LIKELY = 3
+    STRONG = 4
+    CERTAIN = 5
+
+    @property
+    def confidence(self) -> str:
+        """``"high"``, ``"medium"`` or ``"low"`` (a note is ``"low"``)."""
+        if self >= Tier.STRONG:
+            return "high"
+        if self == Tier.LIKELY:
+            return "medium"
+        return "low"
+
+    @property
+    def score(self) -> int:
+        """A number on the 0-100 scale older consumers of :attr:`Finding.score` read."""
+        return _SCORES[self]
+
+
+_SCORES = {Tier.NOTE: 40, Tier.POSSIBLE: 55, Tier.LIKELY: 75, Tier.STRONG: 88, Tier.CERTAIN: 95}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +65,10 @@ class Evidence:
 class Finding:
     """One rule's conclusion about the facts: which rule, how sure, and what it found.
 
-    ``score`` orders findings: the highest becomes the primary diagnosis; the others (those
-    that are root causes in their own right or aggravating factors) become secondary.
+    ``tier`` says how sure it is; the engine makes the surest finding the primary diagnosis
+    and keeps others as secondary when they add something to do. ``actions`` name what the
+    fix does (``"token-scope"``, ``"role-assignment"``, ``"migrate:models-api"``, ...): a
+    secondary finding is kept only when it adds an action the primary lacks.
     ``missing_facts`` name what else would have to be known to be sure.
     """
 
@@ -40,11 +76,21 @@ class Finding:
     code: str
     title: str
     explanation: str
-    score: int = 50
+    tier: Tier = Tier.LIKELY
     evidence: tuple[Evidence, ...] = ()
     fix: tuple[str, ...] = ()
     docs_url: str | None = None
     missing_facts: tuple[str, ...] = ()
+    actions: frozenset[str] = frozenset()
+
+    @property
+    def confidence(self) -> str:
+        return self.tier.confidence
+
+    @property
+    def score(self) -> int:
+        """The tier on a 0-100 scale (kept for older consumers; the engine ranks by tier)."""
+        return self.tier.score
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +98,7 @@ class Finding:
             "code": self.code,
             "title": self.title,
             "explanation": self.explanation,
+            "confidence": self.confidence,
             "score": self.score,
             "evidence": [item.to_dict() for item in self.evidence],
             "fix": list(self.fix),
@@ -99,7 +146,10 @@ class Diagnosis:
 
     def render(self) -> str:
         """The diagnosis as plain text, for exception messages and logs."""
-        lines = [f"foundry-doctor {self.summary}", self.explanation]
+        head = f"foundry-doctor {self.summary}"
+        if self.confidence:
+            head += f" ({self.confidence} confidence)"
+        lines = [head, self.explanation]
         if self.evidence:
             lines.append("Evidence:")
             lines.extend(f"  - {item.render()}" for item in self.evidence)

@@ -16,6 +16,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from foundry_doctor._logging import logger_for
+from foundry_doctor.facts.credential_failure import (
+    CredentialFailure,
+    looks_like_credential_failure,
+)
 from foundry_doctor.facts.observation import (
     AuthFacts,
     BearerKind,
@@ -165,7 +169,13 @@ def _auth(request: Mapping[str, Any]) -> AuthFacts:
             kind = "opaque"
     elif claims is not None:
         kind = "jwt"
-    return AuthFacts(authorization=kind, api_key=_flag(_get(auth, "api_key")), claims=claims)
+    return AuthFacts(
+        authorization=kind,
+        api_key=_flag(_get(auth, "api_key")),
+        claims=claims,
+        x_api_key=_flag(_get(auth, "x_api_key")),
+        subscription_key=_flag(_get(auth, "subscription_key")),
+    )
 
 
 def _headers(value: object) -> Mapping[str, str]:
@@ -210,6 +220,11 @@ def _read(record: Mapping[str, Any]) -> Facts:
         return value if value is not None else _get(record, key)
 
     method = _text(pick(request, "method"), 16)
+    status = _status(pick(response, "status"))
+    body = _body(pick(response, "body"))
+    failure = _credential_failure(record, request, status, body)
+    if failure is not None:
+        status, body = None, None  # nothing reached the service: no status, no service body
     return Facts(
         client=_text(_get(record, "client"), 128),
         endpoint=_text(_get(record, "endpoint")),
@@ -219,11 +234,38 @@ def _read(record: Mapping[str, Any]) -> Facts:
         url=_text(pick(request, "url")),
         model=_text(pick(request, "model"), 256),
         auth=_auth(request),
-        status=_status(pick(response, "status")),
-        reason=_text(pick(response, "reason"), 128),
+        status=status,
+        reason=_text(pick(response, "reason"), 128) if failure is None else None,
         headers=_headers(pick(response, "headers")),
-        body=_body(pick(response, "body")),
+        body=body,
         now=_number(_get(record, "now")),
         sdk_versions=_versions(_get(record, "sdk_versions")),
         case_id=_text(_get(record, "id"), 256),
+        credential_failure=failure,
+    )
+
+
+def _credential_failure(
+    record: Mapping[str, Any],
+    request: Mapping[str, Any],
+    status: int | None,
+    body: str | None,
+) -> CredentialFailure | None:
+    """A record of a token that could not be obtained: it names the credential class or the
+    token request, or its text is a credential's and no service status or request URL is
+    known."""
+    credential_class = _text(_get(record, "credential_class"), 128)
+    token_request = _get(record, "token_request")
+    token_url = _text(_get(token_request, "url"), 1024) if isinstance(token_request, Mapping) else None
+    declared = credential_class is not None or isinstance(token_request, Mapping)
+    unanswered = status is None and _text(_get(request, "url")) is None
+    if not declared and not (unanswered and body and looks_like_credential_failure(body)):
+        return None
+    if declared and status is not None and not (body and looks_like_credential_failure(body)):
+        return None  # the service answered: an ordinary failed call
+    return CredentialFailure.from_text(
+        body,
+        credential_class=credential_class,
+        scopes=_scopes(_get(record, "scopes")) or (),
+        token_endpoint=token_url,
     )

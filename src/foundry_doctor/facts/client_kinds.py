@@ -11,6 +11,7 @@ ClientKind = Literal[
     "azure-ai-projects",
     "openai.AzureOpenAI",
     "openai.OpenAI",
+    "anthropic.AnthropicFoundry",
     "azure-core",
     "http",
 ]
@@ -33,6 +34,8 @@ def client_kind(name: str | None) -> ClientKind:
         return "azure-ai-projects"
     if "azureopenai" in text:
         return "openai.AzureOpenAI"
+    if "anthropicfoundry" in text or text in ("anthropic", "anthropic.anthropic"):
+        return "anthropic.AnthropicFoundry"
     if text in ("openai", "openai.openai", "openai.asyncopenai", "asyncopenai") or text.endswith(
         ".openai"
     ):

@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from foundry_doctor.facts.observation import AuthFacts, CredentialKind, Facts
+from foundry_doctor.knowledge.api_versions import MODELS_API_DEFAULT
+from foundry_doctor.knowledge.clients import build_url, client_spec
 
 __all__ = ["CLIENT_KINDS", "MODELS_DEFAULT_API_VERSION", "Configuration"]
 
@@ -28,7 +30,7 @@ CLIENT_KINDS = (
 )
 
 #: the api-version azure-ai-inference sends unless told otherwise
-MODELS_DEFAULT_API_VERSION = "2024-05-01-preview"
+MODELS_DEFAULT_API_VERSION = MODELS_API_DEFAULT
 
 _EMBEDDING_HINTS = ("embed",)
 
@@ -90,17 +92,14 @@ class Configuration:
         it (``None`` when the endpoint is unknown)."""
         if not self.endpoint:
             return None
-        base = self.endpoint.rstrip("/")
-        query = f"?api-version={self.api_version}" if self.api_version else ""
-        if self.client == "openai.AzureOpenAI":
-            name = self.deployment or self.model or "<deployment>"
-            return f"{base}/openai/deployments/{name}/{self.operation}{query}"
-        if self.client == "openai.OpenAI":
-            return f"{base}/{self.operation}{query}"
-        if self.client == "azure-ai-inference":
-            version = self.api_version or MODELS_DEFAULT_API_VERSION
-            return f"{base}/{self.operation}?api-version={version}"
-        return None  # a project client calls many routes; its endpoint is judged alone
+        url = build_url(
+            client_spec(self.client),
+            self.endpoint,
+            self.operation,
+            deployment=self.deployment or self.model,
+            api_version=self.api_version,
+        )
+        return url.replace("?api-version=<api-version>", "") if url else None
 
     def to_facts(self, *, now: float | None = None) -> Facts:
         """Facts as the rules read them: the configured endpoint, the predicted request URL,

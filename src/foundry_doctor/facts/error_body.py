@@ -72,7 +72,22 @@ def parse_error_body(body: str | bytes | None) -> ErrorBody:
         if parsed is not None:
             return _build("json", None, None, None, None, text)
         return _from_fragments(text)
-    return _build("text", None, text[:_MAX_MESSAGE], None, None, text)
+    code, message = _parenthesised_code(text)
+    if code is None and message is None:
+        return _build("text", None, text[:_MAX_MESSAGE], None, None, text)
+    return _build("text", code, message, None, text[:_MAX_MESSAGE], text)
+
+
+def _parenthesised_code(text: str) -> tuple[str | None, str | None]:
+    """azure-core's rendering of a service error, ``(Code) message``, as code and message."""
+    if not text.startswith("("):
+        return None, None
+    end = text.find(")", 1, _MAX_CODE)
+    code = text[1:end] if end > 1 else ""
+    if not code or not all(char.isalnum() or char in "_.-" for char in code):
+        return None, None
+    message = text[end + 1 :].strip().split("\n", 1)[0]
+    return (None if code == "None" else code), (message[:_MAX_MESSAGE] or None)
 
 
 def _as_text(body: str | bytes | object) -> str:

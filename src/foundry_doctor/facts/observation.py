@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from foundry_doctor.facts.credential_failure import CredentialFailure
 from foundry_doctor.facts.tokens import TokenClaims, decode_claims, looks_like_jwt
 
 __all__ = [
@@ -54,7 +55,9 @@ class AuthFacts:
 
     ``authorization`` is ``"jwt"`` when ``Authorization: Bearer`` held a JWT, ``"opaque"`` when
     it held anything else (typically an API key), ``None`` when there was no such header.
-    ``api_key`` says whether an ``api-key`` header was sent. ``claims`` are the JWT's decoded,
+    ``api_key`` says whether an ``api-key`` header was sent, ``x_api_key`` an ``x-api-key``
+    header (Claude's), ``subscription_key`` an API Management ``Ocp-Apim-Subscription-Key``
+    header. ``claims`` are the JWT's decoded,
     unverified claims when one was sent and readable. ``observed`` is ``False`` when the request
     headers were never seen (a pasted error message, a case record without ``request.auth``):
     then ``authorization=None`` / ``api_key=False`` mean "unknown", not "absent".
@@ -64,17 +67,40 @@ class AuthFacts:
     api_key: bool = False
     claims: TokenClaims | None = None
     observed: bool = True
+    x_api_key: bool = False
+    subscription_key: bool = False
+
+    @property
+    def key_headers(self) -> tuple[str, ...]:
+        """The key headers the request carried (``api-key``, ``x-api-key``,
+        ``ocp-apim-subscription-key``; ``authorization`` for a non-JWT bearer value)."""
+        found = [
+            name
+            for name, sent in (
+                ("api-key", self.api_key),
+                ("x-api-key", self.x_api_key),
+                ("ocp-apim-subscription-key", self.subscription_key),
+            )
+            if sent
+        ]
+        if self.authorization == "opaque":
+            found.append("authorization")
+        return tuple(found)
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> AuthFacts:
         """Classify the credential headers of a request. Never raises on odd input."""
         authorization: BearerKind | None = None
-        api_key = False
+        api_key = x_api_key = subscription_key = False
         claims: TokenClaims | None = None
         for name, value in _header_items(headers):
             lowered = name.lower()
             if lowered == "api-key":
                 api_key = bool(value.strip())
+            elif lowered == "x-api-key":
+                x_api_key = bool(value.strip())
+            elif lowered == "ocp-apim-subscription-key":
+                subscription_key = bool(value.strip())
             elif lowered == "authorization":
                 scheme, _, credential = value.strip().partition(" ")
                 credential = credential.strip()
@@ -86,7 +112,13 @@ class AuthFacts:
                     claims = decode_claims(credential)
                 else:
                     authorization = "opaque"
-        return cls(authorization=authorization, api_key=api_key, claims=claims)
+        return cls(
+            authorization=authorization,
+            api_key=api_key,
+            claims=claims,
+            x_api_key=x_api_key,
+            subscription_key=subscription_key,
+        )
 
 
 def _header_items(
@@ -150,7 +182,9 @@ class Facts:
     ``"token"``, ``"none"``), which may differ from what the request actually carried
     (``auth``). ``headers`` are the *response* headers, lower-cased, secrets removed. ``body``
     is the response body as text, at most :data:`BODY_READ_LIMIT` characters. ``now`` is the
-    call's time in epoch seconds.
+    call's time in epoch seconds. ``credential_failure`` is set when no request reached the
+    service because the credential could not get a token: then there is no status and no
+    body, only what the credential said.
     """
 
     client: str | None = None
@@ -168,6 +202,14 @@ class Facts:
     now: float | None = None
     sdk_versions: Mapping[str, str] = field(default_factory=dict)
     case_id: str | None = None
+    credential_failure: CredentialFailure | None = None
+
+    @property
+    def reached_service(self) -> bool:
+        """Whether a response came back: a status or a body, and no failed credential."""
+        if isinstance(self.credential_failure, CredentialFailure):
+            return False
+        return isinstance(self.status, int) or isinstance(self.body, str)
 
     @classmethod
     def observe(
@@ -187,10 +229,12 @@ class Facts:
         reason: str | None = None,
         now: float | None = None,
         sdk_versions: Mapping[str, str] | None = None,
+        credential_failure: CredentialFailure | None = None,
     ) -> Facts:
         """Build facts from a live exchange: request headers are reduced to :class:`AuthFacts`
         (the credential values are dropped here), response headers lose any secret, and the
-        body is capped. Never raises on malformed input."""
+        body is capped. ``credential_failure`` describes a token that could not be obtained
+        (then ``status`` is ``None``: nothing was sent). Never raises on malformed input."""
         return cls(
             client=client,
             endpoint=endpoint,
@@ -206,6 +250,7 @@ class Facts:
             body=capped_body(body),
             now=now,
             sdk_versions=dict(sdk_versions or {}),
+            credential_failure=credential_failure,
         )
 
     @classmethod

@@ -14,6 +14,10 @@ import json
 import re
 from collections.abc import Mapping
 
+from foundry_doctor.facts.credential_failure import (
+    CredentialFailure,
+    looks_like_credential_failure,
+)
 from foundry_doctor.facts.endpoints import classify_endpoint
 from foundry_doctor.facts.observation import AuthFacts, Facts, capped_body
 from foundry_doctor.facts.redaction import redact_text, safe_url
@@ -50,7 +54,36 @@ _STATUS_PATTERNS = tuple(
     )
 )
 _INVALID_STATUS = re.compile(r"invalid status\s*['\"]?([A-Za-z ]{3,30})['\"]?", re.IGNORECASE)
-_REASON_WORDS = re.compile(r"\b(unauthorized|forbidden|not found|bad request)\b", re.IGNORECASE)
+# a reason phrase alone on a line; anywhere else "not found" is a message's words, not a status
+_REASON_LINE = re.compile(
+    r"^\s*(unauthorized|forbidden|not found|bad request)\s*$", re.IGNORECASE | re.MULTILINE
+)
+# what only a service's HTTP answer writes in a log: openai's status error, a .NET status line,
+# an HTTP status line (a token endpoint's JSON can look like a service body; these cannot)
+_SERVICE_ANSWER = re.compile(
+    r"error code:?\s*\d{3}\b|\bstatus:\s*\d{3}\s*\(|\bhttp/\d(?:\.\d)?\s+\d{3}\b",
+    re.IGNORECASE,
+)
+#: azure-identity credential classes, longest first (DefaultAzureCredential's chain names the
+#: ones it tried; the first that failed for real is the one to report)
+_CREDENTIALS = (
+    "DefaultAzureCredential",
+    "ChainedTokenCredential",
+    "WorkloadIdentityCredential",
+    "ManagedIdentityCredential",
+    "AzureDeveloperCliCredential",
+    "AzurePowerShellCredential",
+    "InteractiveBrowserCredential",
+    "SharedTokenCacheCredential",
+    "ClientAssertionCredential",
+    "ClientSecretCredential",
+    "CertificateCredential",
+    "DeviceCodeCredential",
+    "EnvironmentCredential",
+    "AzureCliCredential",
+    "AppServiceCredential",
+    "ImdsCredential",
+)
 _EXCEPTION_NAMES = re.compile(r"\b(\w+Error)\b")
 _CODE_LINE = re.compile(
     r"^\s*(?:Code|ErrorCode|Error code)\s*:\s*(\S[^\r\n]{0,127})$", re.MULTILINE
@@ -85,6 +118,8 @@ def facts_from_text(text: object) -> Facts:
 
 
 def _read(text: str) -> Facts:
+    if looks_like_credential_failure(text) and not _SERVICE_ANSWER.search(text):
+        return _credential_failure(text)
     body = _structured_body(text)
     status = _status(text, body)
     url, endpoint = _targets(text)
@@ -131,8 +166,29 @@ def _status(text: str, body: str | None) -> int | None:
         status = _EXCEPTIONS.get(name.lower())
         if status is not None:
             return status
-    reason = _REASON_WORDS.search(text)
+    reason = _REASON_LINE.search(text)
     return _REASONS[reason.group(1).lower()] if reason else None
+
+
+def _credential_failure(text: str) -> Facts:
+    """A credential's failure: no request reached the service, so no status and no body."""
+    return Facts(
+        client=_client(text, None),
+        auth=AuthFacts(observed=False),
+        credential="token",
+        credential_failure=CredentialFailure.from_text(
+            text[:8192], credential_class=_credential_class(text)
+        ),
+    )
+
+
+def _credential_class(text: str) -> str | None:
+    first: tuple[int, str] | None = None
+    for name in _CREDENTIALS:
+        index = text.find(name)
+        if index >= 0 and (first is None or index < first[0]):
+            first = (index, name)
+    return first[1] if first else None
 
 
 def _balanced(text: str, start: int) -> str | None:

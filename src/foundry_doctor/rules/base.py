@@ -1,50 +1,57 @@
 """The shape every rule has: a :class:`Rule` record (its stable code and slug, what the cause
-means, how it is detected, how it is fixed, an example) plus its ``detect`` function.
+means, how it is detected, how it is fixed, an example, and what it claims) plus its ``detect``
+function.
 
 Rules are data first: the catalogue, ``foundry-doctor rules`` and the rules reference read the
-record; the engine calls ``detect``. A rule module declares exactly one ``RULE``. A rule whose
-cause shows in a client's configuration alone also has a ``static`` detector, which
-``foundry-doctor check`` runs on facts with no response (nothing was sent).
+record; the engine reads the claims and calls ``detect``. A rule module declares exactly one
+``RULE``. What a rule declares, the engine enforces in one place (``diagnosis/engine.py``):
+
+- ``claims.statuses``: the HTTP statuses the cause comes with; the rule runs only for those
+  (or when the status is not known);
+- ``claims.meanings``: the service's error meanings the rule can account for; when the body
+  states a specific meaning the rule does not claim, its finding is dropped;
+- ``claims.before_request``: the rule judges a failure where no request reached the service
+  (a credential that could not get a token);
+- ``supersedes``: rules whose findings this rule's finding makes redundant;
+- ``azure_only``: the cause exists only on Azure hosts; off Azure the finding is dropped, and
+  with no host known at all it is hedged.
+
+A rule whose cause shows in a client's configuration alone also has a ``static`` detector,
+which ``foundry-doctor check`` runs on facts with no response (nothing was sent).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from foundry_doctor.diagnosis.model import Evidence, Finding
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
 from foundry_doctor.facts.observation import Facts
 from foundry_doctor.rules.context import RuleContext
+from foundry_doctor.rules.meaning import Meaning
 
-__all__ = [
-    "AGGRAVATING",
-    "CERTAIN",
-    "LIKELY",
-    "POSSIBLE",
-    "PRIMARY_MIN",
-    "SECONDARY_MIN",
-    "STRONG",
-    "Rule",
-]
-
-#: The service's answer names the cause outright.
-CERTAIN = 95
-#: The facts prove the cause (a decoded claim, a header that was or was not sent).
-STRONG = 88
-#: The facts fit this cause and no other rule explains them better.
-LIKELY = 75
-#: A best guess that the ``missing_facts`` would confirm or refute.
-POSSIBLE = 55
-#: Worth knowing next to the real cause, never the cause itself.
-AGGRAVATING = 40
-
-#: A finding below this score is never the primary diagnosis.
-PRIMARY_MIN = 50
-#: A finding below this score is not reported at all.
-SECONDARY_MIN = 35
+__all__ = ["Claims", "Rule", "Tier"]
 
 Detector = Callable[[RuleContext], "Finding | None"]
+
+
+class Claims(NamedTuple):
+    """What a rule answers for: HTTP ``statuses`` (empty: any) and error ``meanings``."""
+
+    statuses: frozenset[int] = frozenset()
+    meanings: frozenset[Meaning] = frozenset()
+    before_request: bool = False
+
+    def status_fits(self, status: int | None) -> bool:
+        return status is None or not self.statuses or status in self.statuses
+
+
+def claims(
+    *statuses: int, meanings: Iterable[Meaning] = (), before_request: bool = False
+) -> Claims:
+    """A :class:`Claims` from loose parts."""
+    return Claims(frozenset(statuses), frozenset(meanings), before_request)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +59,14 @@ class Rule:
     """One root cause the engine can name.
 
     ``code`` (``FD102``) and ``slug`` (``token-wrong-audience``) never change meaning once
-    published. ``title`` is the one-line name, ``meaning`` what the cause is, ``detection`` which
-    facts reveal it, ``remedy`` how it is fixed in general (a finding carries the exact lines for
-    one call), ``example`` a failure it explains. ``detect`` returns a :class:`Finding` or
-    ``None``; it must not raise on odd facts, and the engine guards it anyway. ``static``, when
-    set, judges a configuration before any call (the facts have no status, no body, and a
-    request URL predicted from the configuration).
+    published. ``title`` is the one-line name (``guess_title`` the same phrased as a guess, for
+    low-confidence findings), ``meaning`` what the cause is, ``detection`` which facts reveal
+    it, ``remedy`` how it is fixed in general (a finding carries the exact lines for one call),
+    ``example`` a failure it explains. ``detect`` returns a :class:`Finding` or ``None``; it
+    must not raise on odd facts, and the engine guards it anyway. ``static``, when set, judges
+    a configuration before any call (the facts have no status, no body, and a request URL
+    predicted from the configuration). See the module docs for ``claims``, ``supersedes`` and
+    ``azure_only``.
     """
 
     code: str
@@ -68,36 +77,56 @@ class Rule:
     remedy: str
     example: str
     detect: Detector = field(repr=False, compare=False)
+    claims: Claims = Claims()
     docs_url: str | None = None
     static: Detector | None = field(default=None, repr=False, compare=False)
+    supersedes: frozenset[str] = frozenset()
+    azure_only: bool = True
+    guess_title: str | None = None
 
     def finding(
         self,
         explanation: str,
         *,
-        score: int,
+        tier: Tier,
         evidence: Iterable[Evidence | None] = (),
         fix: Iterable[str] = (),
         missing_facts: Iterable[str] = (),
         title: str | None = None,
+        actions: Iterable[str] = (),
     ) -> Finding:
-        """A finding of this rule; ``None`` items of ``evidence`` are dropped."""
+        """A finding of this rule; ``None`` items of ``evidence`` are dropped, and a guess
+        (``POSSIBLE`` and below) gets :attr:`guess_title` unless ``title`` is given."""
+        if title is None:
+            title = self.guess_title if tier <= Tier.POSSIBLE and self.guess_title else self.title
         return Finding(
             rule=self.slug,
             code=self.code,
-            title=title or self.title,
+            title=title,
             explanation=explanation,
-            score=score,
+            tier=tier,
             evidence=tuple(item for item in evidence if item is not None),
             fix=tuple(fix),
             docs_url=self.docs_url,
             missing_facts=tuple(missing_facts),
+            actions=frozenset(actions),
         )
 
+    def applies(self, ctx: RuleContext) -> bool:
+        """Whether this rule is asked about these facts at all: its statuses fit the
+        response, and a failure before any request is judged only by rules that claim such
+        failures."""
+        if ctx.credential_failure is not None:
+            return self.claims.before_request
+        if not ctx.reached_service:
+            return False  # no status and no body: no answer to judge
+        return self.claims.status_fits(ctx.status)
+
     def check(self, facts: Facts, *, include_personal: bool = False) -> Finding | None:
-        """Run this rule alone on ``facts`` (for tests and tools; the engine shares one context
-        between all rules)."""
-        return self.detect(RuleContext(facts, include_personal=include_personal))
+        """Run this rule alone on ``facts``, as the engine asks it (for tests and tools; the
+        engine shares one context between all rules and arbitrates between their findings)."""
+        ctx = RuleContext(facts, include_personal=include_personal)
+        return self.detect(ctx) if self.applies(ctx) else None
 
     def to_dict(self) -> dict[str, Any]:
         """The catalogue entry as JSON-ready data."""
@@ -111,6 +140,9 @@ class Rule:
             "example": self.example,
             "docs_url": self.docs_url,
             "static": self.static is not None,
+            "statuses": sorted(self.claims.statuses),
+            "supersedes": sorted(self.supersedes),
+            "azure_only": self.azure_only,
         }
 
     def render(self) -> str:

@@ -1,145 +1,184 @@
-"""FD200 client-endpoint-mismatch: the endpoint is of a shape this client cannot use."""
+"""FD200 client-endpoint-mismatch: the endpoint is of a shape this client cannot use.
+
+Each client builds its URLs its own way (:mod:`foundry_doctor.knowledge.clients`), so it needs
+its own kind of endpoint; given another kind, it builds a URL of a route that does not exist, or
+of a route another client is meant for. Also here: an Azure OpenAI route requested from a host
+that does not serve it (serverless, managed compute), and OpenAI's own platform answering a key
+meant for Azure.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.facts.endpoints import EndpointInfo, suggested_endpoint
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.facts.endpoints import EndpointInfo
 from foundry_doctor.facts.redaction import safe_url
-from foundry_doctor.rules.base import CERTAIN, STRONG, Rule
+from foundry_doctor.knowledge import api_versions
+from foundry_doctor.knowledge.clients import build_url, client_spec, expected_endpoint
+from foundry_doctor.knowledge.retirements import retirement
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.fixes import DEFAULT_API_VERSION
+from foundry_doctor.rules.fixes import DEFAULT_API_VERSION, client_line
 from foundry_doctor.rules.meaning import Meaning
 
-_NON_AOAI_FAMILIES = frozenset({"serverless", "managed-compute", "github-models"})
-_CLASS = {
-    "openai.AzureOpenAI": "AzureOpenAI",
-    "openai.OpenAI": "OpenAI",
-    "azure-ai-inference": "azure-ai-inference",
-    "azure-ai-projects": "AIProjectClient",
-}
+_SINGLE_MODEL_FAMILIES = frozenset({"serverless", "managed-compute", "github-models"})
+_PROJECT_SURFACES = frozenset(
+    {"project", "project-v1", "project-dated", "agent-endpoint", "agent-application"}
+)
 
 
-@dataclass(frozen=True, slots=True)
-class _Mismatch:
-    why: str
-    score: int = STRONG + 2
-
-
-def _construction(ctx: RuleContext, endpoint: str) -> str:
+def _why(ctx: RuleContext, endpoint: EndpointInfo) -> tuple[str, Tier] | None:
+    """Why this client cannot use this endpoint, and how sure that is."""
+    surface = endpoint.match.surface
+    name = surface.name if surface is not None else None
     if ctx.client == "openai.AzureOpenAI":
-        return (
-            f'AzureOpenAI(azure_endpoint="{endpoint}", api_version="{DEFAULT_API_VERSION}", '
-            "api_key=... or azure_ad_token_provider=...)"
-        )
+        if name == "v1" or _v1_version(ctx):
+            sure = Tier.CERTAIN if ctx.status == 400 else Tier.STRONG
+            return (
+                "AzureOpenAI cannot call the v1 API: it always adds '?api-version=...' and "
+                "routes through '/openai/deployments/<model>'. The /openai/v1/ base URL (and its "
+                "'v1' / 'preview' api-versions) are for the plain OpenAI class.",
+                sure,
+            )
+        if name == "models-api":
+            return (
+                "AzureOpenAI appends /openai/deployments/<model>/... to the endpoint it is given, "
+                "so with a '/models' endpoint (the retired Model Inference API's) it builds a "
+                "path the service does not have. It wants the bare resource URL.",
+                Tier.STRONG,
+            )
+        if name in _PROJECT_SURFACES:
+            return (
+                "AzureOpenAI appends /openai/deployments/<model>/... to the endpoint it is given; "
+                "a Foundry project endpoint has no such route. Give AzureOpenAI the resource URL, "
+                "or call the project's OpenAI-compatible API with the OpenAI class "
+                "(base_url=<project endpoint>/openai/v1).",
+                Tier.STRONG,
+            )
+        if name == "anthropic":
+            return (
+                "AzureOpenAI builds Azure OpenAI routes; the /anthropic base URL is Claude's, "
+                "for the Anthropic SDK (AnthropicFoundry).",
+                Tier.STRONG,
+            )
+        return None
     if ctx.client == "openai.OpenAI":
-        return f'OpenAI(base_url="{endpoint}", api_key=<key or token provider>)'
+        if name in client_spec("openai.OpenAI").surfaces:
+            return None
+        if name is None and not endpoint.is_azure_resource:
+            return None
+        if endpoint.family in _SINGLE_MODEL_FAMILIES or endpoint.family not in (
+            "azure-openai",
+            "foundry",
+            "cognitive-services",
+            "apim",
+        ):
+            return None
+        return (
+            "The OpenAI class posts to <base_url>/<operation> with the key as a bearer token "
+            "and no api-version. On an Azure resource only the v1 API takes requests of that "
+            "shape (base URL .../openai/v1/); a resource root, deployment, /openai or /models "
+            "URL does not (those are AzureOpenAI's and azure-ai-inference's).",
+            Tier.STRONG,
+        )
     if ctx.client == "azure-ai-inference":
-        return f'ChatCompletionsClient(endpoint="{endpoint}", credential=...)'
+        if name in ("models-api", "dated-deployment", "serverless", "managed-compute"):
+            return None
+        if endpoint.family in _SINGLE_MODEL_FAMILIES:
+            return None
+        if endpoint.is_azure_resource or name is not None:
+            return (
+                "azure-ai-inference appends only the operation (/chat/completions) to its "
+                "endpoint, so the endpoint must already name the route: "
+                "https://<resource>.services.ai.azure.com/models (the retired Model Inference "
+                "API), or https://<resource>.openai.azure.com/openai/deployments/<deployment> "
+                "for one Azure OpenAI deployment.",
+                Tier.STRONG,
+            )
+        return None
     if ctx.client == "azure-ai-projects":
-        return f'AIProjectClient(endpoint="{endpoint}", credential=DefaultAzureCredential())'
-    return f"use the endpoint {endpoint}"
-
-
-def _azure_openai(endpoint: EndpointInfo) -> _Mismatch | None:
-    if endpoint.route == "models":
-        return _Mismatch(
-            "AzureOpenAI appends /openai/deployments/<model>/... to the endpoint it is given, "
-            "so with a '/models' endpoint (the Model Inference API's, for azure-ai-inference) "
-            "it builds a path the service does not have. It wants the bare resource URL."
-        )
-    if endpoint.route == "project":
-        return _Mismatch(
-            "AzureOpenAI appends /openai/deployments/<model>/... to the endpoint it is given; a "
-            "Foundry project endpoint has no such route. Give AzureOpenAI the resource URL, or "
-            "call the project's OpenAI-compatible API with the OpenAI class "
-            "(base_url=<project endpoint>/openai/v1)."
-        )
-    if endpoint.route == "openai-v1":
-        return _Mismatch(
-            "AzureOpenAI cannot call the v1 API: it always adds '?api-version=...' and "
-            "'/deployments/<model>' to the endpoint. The /openai/v1/ base URL is for the plain "
-            "OpenAI class.",
-            score=CERTAIN,
+        if name == "project" and endpoint.match.base_only:
+            return None
+        return (
+            "AIProjectClient works on a Foundry project endpoint, "
+            "https://<resource>.services.ai.azure.com/api/projects/<project>, not on a resource "
+            "or model endpoint.",
+            Tier.STRONG,
         )
     return None
 
 
-def _openai(endpoint: EndpointInfo) -> _Mismatch | None:
-    if endpoint.route in ("openai-v1", "project", "v1") or endpoint.family in (
-        *_NON_AOAI_FAMILIES,
-        "openai-platform",
-    ):
-        return None
-    if endpoint.route in ("deployments", "models") or endpoint.is_azure_resource:
-        return _Mismatch(
-            "The OpenAI class posts to <base_url>/chat/completions with the key as a bearer "
-            "token and no api-version. On Azure only the v1 API takes requests of that shape; "
-            "a deployment, /models or bare resource URL does not (those are for AzureOpenAI and "
-            "azure-ai-inference)."
-        )
-    return None
-
-
-def _inference(endpoint: EndpointInfo) -> _Mismatch | None:
-    if endpoint.route in ("models", "deployments") or endpoint.family in _NON_AOAI_FAMILIES:
-        return None
-    if endpoint.is_azure_resource or endpoint.route in ("openai-v1", "openai-other", "project"):
-        return _Mismatch(
-            "azure-ai-inference appends only the operation (/chat/completions) to its endpoint, "
-            "so the endpoint must already name the route: "
-            "https://<resource>.services.ai.azure.com/models for Foundry models, or "
-            "https://<resource>.openai.azure.com/openai/deployments/<deployment> for one Azure "
-            "OpenAI deployment."
-        )
-    return None
-
-
-def _projects(endpoint: EndpointInfo) -> _Mismatch | None:
-    if endpoint.route == "project":
-        return None
-    return _Mismatch(
-        "AIProjectClient works on a Foundry project endpoint, "
-        "https://<resource>.services.ai.azure.com/api/projects/<project>, not on a resource or "
-        "model endpoint."
+def _v1_version(ctx: RuleContext) -> bool:
+    """An AzureOpenAI client configured with a v1 api-version (``preview``, ``v1``): it was
+    meant for the v1 API, which it cannot call."""
+    return api_versions.classify(ctx.api_version) in ("v1", "preview") and ctx.on(
+        "dated-deployment", "dated-resource"
     )
 
 
-_SHAPE_CHECKS = {
-    "openai.AzureOpenAI": _azure_openai,
-    "openai.OpenAI": _openai,
-    "azure-ai-inference": _inference,
-    "azure-ai-projects": _projects,
-}
-
-
 def _client_shape(ctx: RuleContext) -> Finding | None:
-    check = _SHAPE_CHECKS.get(ctx.client)
-    endpoint = ctx.configured or ctx.request
-    if check is None or endpoint is None:
+    if ctx.host_kind != "azure":
         return None
-    if ctx.configured is None and ctx.client != "openai.OpenAI":
-        return None  # a request URL alone does not show what the client was given
-    mismatch = check(endpoint)
-    if mismatch is None:
+    endpoint = ctx.configured
+    if endpoint is None:
+        if ctx.client != "openai.OpenAI" or ctx.request is None:
+            return None  # a request URL alone does not show what the client was given
+        endpoint = ctx.request
+    found = _why(ctx, endpoint)
+    if found is None:
         return None
-    wanted = suggested_endpoint(ctx.client, ctx.site, deployment=ctx.deployment)
+    why, tier = found
+    spec = ctx.spec
+    wanted = expected_endpoint(
+        spec,
+        ctx.resource,
+        ctx.cloud,
+        deployment=ctx.deployment,
+        project=ctx.project if ctx.on_project else None,
+    )
+    lines = []
+    if ctx.client == "azure-ai-inference":
+        lines.append(_migration_line(ctx))
+    lines.append(client_line(ctx, endpoint=wanted, auth=_auth(ctx)))
+    operation = "chat/completions" if ctx.client != "azure-ai-projects" else ""
+    url = build_url(spec, wanted, operation, deployment=ctx.deployment) if operation else None
+    if url and ctx.client != "azure-ai-inference":
+        lines.append(f"it then calls {url.replace('<api-version>', DEFAULT_API_VERSION)}")
+    acted = {actions.ENDPOINT}
+    if ctx.client == "azure-ai-inference":
+        acted |= {actions.migrate("models-api"), actions.migrate("azure-ai-inference")}
     return RULE.finding(
-        mismatch.why,
-        score=mismatch.score,
+        why,
+        tier=tier,
         evidence=(
-            Evidence("client", _CLASS.get(ctx.client, ctx.client)),
-            Evidence("endpoint", safe_url(endpoint.raw), expected=wanted),
-            Evidence("request URL", safe_url(ctx.request.raw)) if ctx.request else None,
+            Evidence("client", spec.name),
+            Evidence("endpoint", safe_url(endpoint.url), expected=wanted),
+            Evidence("request URL", safe_url(ctx.request.url)) if ctx.request else None,
             ctx.message_evidence(),
         ),
-        fix=(_construction(ctx, wanted),),
+        fix=lines,
+        actions=acted,
+    )
+
+
+def _auth(ctx: RuleContext) -> str:
+    if ctx.credential == "api-key" or (ctx.auth_known and ctx.auth.key_headers and ctx.bearer != "jwt"):
+        return "key"
+    return "token"
+
+
+def _migration_line(ctx: RuleContext) -> str:
+    retired = retirement("models-api")
+    v1 = expected_endpoint(client_spec("openai.OpenAI"), ctx.resource, ctx.cloud)
+    return (
+        f"azure-ai-inference was retired {retirement('azure-ai-inference').when()} and the "
+        f"/models API {retired.when()}: use OpenAI(base_url=\"{v1}\", api_key=...) with "
+        'model="<deployment name>" instead'
     )
 
 
 def _openai_platform(ctx: RuleContext) -> Finding | None:
-    if ctx.family != "openai-platform" or ctx.status != 401:
+    if ctx.family != "openai-platform" or ctx.status not in (None, 401):
         return None
     sent = (ctx.auth_known and not ctx.sent_nothing) or (
         not ctx.auth_known and ctx.credential in ("api-key", "token")
@@ -152,7 +191,7 @@ def _openai_platform(ctx: RuleContext) -> Finding | None:
         "and OpenAI refused the key. An Azure OpenAI / Foundry key is only valid on the Azure "
         "resource that issued it: the client was left on its default OpenAI endpoint instead "
         "of being pointed at Azure.",
-        score=STRONG + 2,
+        tier=Tier.STRONG,
         evidence=(
             Evidence("endpoint host", "api.openai.com", expected="<resource>.openai.azure.com"),
             ctx.message_evidence(),
@@ -164,25 +203,27 @@ def _openai_platform(ctx: RuleContext) -> Finding | None:
             "in other tools: choose the Azure OpenAI provider and give it the resource's "
             "endpoint and deployment name",
         ),
+        actions=(actions.ENDPOINT,),
     )
 
 
-def _openai_route_elsewhere(ctx: RuleContext) -> Finding | None:
+def _route_of_other_host(ctx: RuleContext) -> Finding | None:
     request = ctx.request
-    if request is None or request.family not in _NON_AOAI_FAMILIES:
+    if request is None or not request.match.has("other-host-route"):
         return None
-    if request.route not in ("deployments", "openai-other", "openai-v1"):
+    if request.family not in _SINGLE_MODEL_FAMILIES:
         return None
+    route = request.match.surface.template if request.match.surface is not None else request.path
     return RULE.finding(
-        f"The client called the Azure OpenAI route ({request.path}) on a "
-        f"{request.family} endpoint ({request.host}). Those endpoints serve one model through "
-        "an OpenAI-compatible API of their own (/chat/completions, with the key as a bearer "
-        "token); they have no /openai/deployments routes. The client was set up for Azure "
-        "OpenAI while the model is deployed elsewhere.",
-        score=STRONG + 2,
+        f"The client called an Azure OpenAI route ({route}) on a {request.family} endpoint "
+        f"({request.host}). Those endpoints serve one model through an OpenAI-compatible API "
+        "of their own (/chat/completions, with the key as a bearer token); they have no "
+        "/openai/deployments routes. The client was set up for Azure OpenAI while the model "
+        "is deployed elsewhere.",
+        tier=Tier.STRONG,
         evidence=(
             Evidence("endpoint family", request.family, expected="azure-openai"),
-            Evidence("request URL", safe_url(request.raw)),
+            Evidence("request URL", safe_url(request.url)),
             ctx.message_evidence(),
         ),
         fix=(
@@ -191,15 +232,31 @@ def _openai_route_elsewhere(ctx: RuleContext) -> Finding | None:
             "in other tools: choose the OpenAI-compatible (not the Azure OpenAI) provider for "
             "this endpoint",
         ),
+        actions=(actions.ENDPOINT,),
     )
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status not in (400, 401, 403, 404):
-        return None
-    if ctx.names_other_cause(Meaning.KEY_REJECTED, Meaning.API_VERSION_REJECTED):
-        return None
-    return _openai_platform(ctx) or _openai_route_elsewhere(ctx) or _client_shape(ctx)
+    return _openai_platform(ctx) or _route_of_other_host(ctx) or _client_shape(ctx)
+
+
+def static(ctx: RuleContext) -> Finding | None:
+    """The configured endpoint does not suit the client; or it is not an Azure endpoint."""
+    found = _client_shape(ctx)
+    if found is not None or ctx.configured is None or ctx.host_kind != "other":
+        return found
+    host = ctx.configured.host
+    return RULE.finding(
+        f"{host} is not an Azure AI endpoint"
+        + (" (it is OpenAI's own platform)" if ctx.family == "openai-platform" else "")
+        + ", so there is no Azure configuration to check. If the client is meant to call Azure, "
+        "give it the resource's endpoint.",
+        tier=Tier.POSSIBLE,
+        title="The endpoint is not an Azure AI endpoint",
+        evidence=(Evidence("endpoint host", host, expected="<resource>.openai.azure.com"),),
+        fix=(client_line(ctx, endpoint=expected_endpoint(ctx.spec, None), auth=_auth(ctx)),),
+        actions=(actions.ENDPOINT,),
+    )
 
 
 RULE = Rule(
@@ -215,9 +272,9 @@ RULE = Rule(
         "Azure OpenAI routes at all, and api.openai.com is not Azure."
     ),
     detection=(
-        "The configured endpoint's route and host family against the client kind; an Azure "
-        "OpenAI route requested from a serverless, managed-compute or GitHub Models host; a "
-        "key refused by api.openai.com."
+        "The configured endpoint's route (matched against the service tables) against the "
+        "endpoint shape the client kind expects; an Azure OpenAI route requested from a "
+        "serverless, managed-compute or GitHub Models host; a key refused by api.openai.com."
     ),
     remedy="Give the client the endpoint of its own shape for the resource (shown in the fix).",
     example=(
@@ -225,6 +282,22 @@ RULE = Rule(
         "for .../models/openai/deployments/gpt-4o/chat/completions."
     ),
     detect=detect,
+    claims=claims(
+        400,
+        401,
+        403,
+        404,
+        meanings=(
+            Meaning.KEY_REJECTED,
+            Meaning.API_VERSION_REJECTED,
+            Meaning.V1_VERSION_FORBIDDEN,
+            Meaning.AUTHORIZATION_HEADER_REQUIRED,
+        ),
+    ),
+    supersedes=frozenset(
+        {"endpoint-path-wrong", "api-version-unsupported", "non-openai-model-on-azure-openai"}
+    ),
+    azure_only=False,
     docs_url="https://learn.microsoft.com/azure/ai-foundry/foundry-models/concepts/endpoints",
-    static=_client_shape,
+    static=static,
 )

@@ -1,8 +1,9 @@
 """The facts of one failed call, read once for all rules.
 
 A :class:`RuleContext` is derived from a :class:`~foundry_doctor.facts.Facts` value alone (plus
-the clock when the facts carry no time): the body is parsed, its meanings read and both URLs
-classified exactly once per diagnosis, so every rule stays a cheap, pure function of the facts.
+the clock when the facts carry no time): the body is parsed, its meanings read, both URLs
+classified and matched against the service surface exactly once per diagnosis, so every rule
+stays a cheap, pure function of the facts and the knowledge tables.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable, Mapping
 
 from foundry_doctor.diagnosis.model import Evidence
 from foundry_doctor.facts.client_kinds import ClientKind, client_kind
+from foundry_doctor.facts.credential_failure import CredentialFailure
 from foundry_doctor.facts.endpoints import (
     EndpointInfo,
     accepted_audiences,
@@ -24,45 +26,28 @@ from foundry_doctor.facts.error_body import ErrorBody, parse_error_body
 from foundry_doctor.facts.observation import AuthFacts, Facts
 from foundry_doctor.facts.redaction import looks_personal, redact_personal, redact_text
 from foundry_doctor.facts.tokens import TokenClaims
+from foundry_doctor.knowledge.clients import ClientSpec, client_spec
+from foundry_doctor.knowledge.hosts import CloudName, HostKind
+from foundry_doctor.knowledge.matching import RouteMatch
+from foundry_doctor.knowledge.models import ModelFamily, family_of_model
+from foundry_doctor.knowledge.routes import Surface
 from foundry_doctor.rules.meaning import (
+    SPECIFIC,
     Meaning,
     expected_audiences_in,
     principal_in,
     read_meanings,
 )
 
-__all__ = ["SPECIFIC_CAUSES", "RuleContext"]
+__all__ = ["RuleContext"]
 
-#: Meanings that name a cause on their own: a rule about something else stays quiet next to them.
-SPECIFIC_CAUSES = frozenset(
-    {
-        Meaning.PERMISSION_DENIED,
-        Meaning.KEY_AUTH_DISABLED,
-        Meaning.NETWORK_DENIED,
-        Meaning.TENANT_MISMATCH,
-        Meaning.CUSTOM_SUBDOMAIN_REQUIRED,
-        Meaning.DEPLOYMENT_MISSING,
-        Meaning.MODEL_UNNAMED,
-        Meaning.PROJECT_MISSING,
-        Meaning.API_VERSION_REJECTED,
-        Meaning.KEY_REJECTED,
-    }
-)
-
-
-#: The status a service error code comes with, for bodies seen without their status line.
+#: The status a service error code always comes with, for bodies seen without their status.
 _STATUS_OF_CODE = {
-    "permissiondenied": 401,
-    "unauthorized": 401,
-    "invalid_api_key": 401,
     "authenticationtypedisabled": 403,
-    "forbidden": 403,
     "deploymentnotfound": 404,
-    "unknown_model": 404,
-    "notfound": 404,
-    "resourcenotfound": 404,
-    "badrequest": 400,
     "no_model_name": 400,
+    "badrequest": 400,
+    "modeldeprecated": 410,
 }
 
 
@@ -71,8 +56,9 @@ class RuleContext:
 
     ``request`` / ``configured`` classify the request URL and the configured endpoint; ``site``
     is whichever of the two is known (the request first). ``status`` is the response status,
-    or the one the body states or implies when the facts lack it. ``now`` is the call's time,
-    or the current time when the facts do not say (``now_observed`` tells which).
+    or the one the body states or its code always comes with; never one guessed from words.
+    ``now`` is the call's time, or the current time when the facts do not say
+    (``now_observed`` tells which).
     """
 
     __slots__ = (
@@ -90,6 +76,7 @@ class RuleContext:
         "now_observed",
         "request",
         "site",
+        "spec",
         "status",
     )
 
@@ -98,7 +85,7 @@ class RuleContext:
         facts: Facts,
         *,
         include_personal: bool = False,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.facts = facts
         self.include_personal = include_personal
@@ -114,6 +101,7 @@ class RuleContext:
         self.configured: EndpointInfo | None = classify_endpoint(facts.endpoint)
         self.site = self.request or self.configured
         self.client: ClientKind = client_kind(_str_or_none(facts.client))
+        self.spec: ClientSpec = client_spec(self.client)
         auth = facts.auth
         self.auth = auth if isinstance(auth, AuthFacts) else AuthFacts(observed=False)
         claims = self.auth.claims
@@ -122,7 +110,7 @@ class RuleContext:
         if isinstance(now, (int, float)) and not isinstance(now, bool) and math.isfinite(now):
             self.now, self.now_observed = float(now), True
         else:
-            self.now, self.now_observed = clock(), False
+            self.now, self.now_observed = (clock or time.time)(), False
         self.body_audiences = expected_audiences_in(self.body.message)
         self.status: int | None = self._status()
         self._message_evidence: Evidence | bool | None = False  # False: not computed yet
@@ -130,29 +118,51 @@ class RuleContext:
     # -- the response -------------------------------------------------------------------------
 
     def _status(self) -> int | None:
-        """The response status; when the facts lack it, what the body states or implies."""
+        """The response status; when the facts lack it, what the body states or its code
+        always comes with."""
+        if self.credential_failure is not None:
+            return None
         status = self.facts.status
         if isinstance(status, int) and not isinstance(status, bool):
             return status
         if self.body.status is not None:
             return self.body.status
         code = (self.body.code or "").strip().lower()
-        if code.isdigit() and len(code) == 3:
+        if code.isdigit() and len(code) == 3 and code[0] in "45":
             return int(code)
         return _STATUS_OF_CODE.get(code)
+
+    @property
+    def credential_failure(self) -> CredentialFailure | None:
+        """What a credential said when it could not get a token (no request was sent)."""
+        failure = self.facts.credential_failure
+        return failure if isinstance(failure, CredentialFailure) else None
+
+    @property
+    def reached_service(self) -> bool:
+        """Whether the facts hold a response (a status or a body) and no failed credential."""
+        return self.credential_failure is None and (
+            self.status is not None or not self.body.is_empty
+        )
 
     def says(self, *meanings: Meaning) -> bool:
         """Whether the error body expresses any of ``meanings``."""
         return any(meaning in self.meanings for meaning in meanings)
 
-    def names_other_cause(self, *allowed: Meaning) -> bool:
-        """Whether the body names a specific cause other than the ``allowed`` ones."""
-        return bool((self.meanings & SPECIFIC_CAUSES) - set(allowed))
+    @property
+    def stated_causes(self) -> frozenset[Meaning]:
+        """The specific meanings the body states (see :data:`~.meaning.SPECIFIC`)."""
+        return self.meanings & SPECIFIC
 
     @property
     def body_is_silent(self) -> bool:
         """No body, or one that says nothing recognisable."""
         return not self.meanings
+
+    @property
+    def only_not_found(self) -> bool:
+        """The body is silent or says only a generic "not found"."""
+        return self.meanings <= {Meaning.RESOURCE_NOT_FOUND}
 
     def message_evidence(self) -> Evidence | None:
         """The service's own words, credentials removed, as evidence."""
@@ -173,13 +183,43 @@ class RuleContext:
     # -- where the call went ------------------------------------------------------------------
 
     @property
-    def route(self) -> str | None:
-        info = self.request or self.configured
-        return info.route if info is not None else None
+    def host_kind(self) -> HostKind | None:
+        """``"azure"`` for an Azure AI host, ``"other"`` for a host known not to be one, and
+        ``None`` when no host is known at all."""
+        return self.site.host_family.kind if self.site is not None else None
 
     @property
     def family(self) -> str | None:
         return self.site.family if self.site is not None else None
+
+    @property
+    def cloud(self) -> CloudName:
+        return self.site.cloud if self.site is not None else "public"
+
+    @property
+    def match(self) -> RouteMatch | None:
+        """The request's nearest route; the configured endpoint's when no request was seen."""
+        info = self.request or self.configured
+        return info.match if info is not None else None
+
+    @property
+    def surface(self) -> Surface | None:
+        """The route family the call went to (or, with no request seen, the one the configured
+        endpoint belongs to)."""
+        for info in (self.request, self.configured):
+            if info is not None and info.match.surface is not None:
+                return info.match.surface
+        return None
+
+    def on(self, *surfaces: str) -> bool:
+        """Whether the call went to one of the named surfaces."""
+        found = self.surface
+        return found is not None and found.name in surfaces
+
+    @property
+    def on_project(self) -> bool:
+        """Whether the call went to a Foundry project's routes."""
+        return self.on("project", "project-v1", "project-dated", "agent-endpoint", "agent-application")
 
     @property
     def resource(self) -> str | None:
@@ -187,6 +227,13 @@ class RuleContext:
         for info in (self.request, self.configured):
             if info is not None and info.is_azure_resource and info.resource:
                 return info.resource
+        return None
+
+    @property
+    def project(self) -> str | None:
+        for info in (self.request, self.configured):
+            if info is not None and info.project:
+                return info.project
         return None
 
     @property
@@ -199,6 +246,19 @@ class RuleContext:
         return model if isinstance(model, str) and model else None
 
     @property
+    def model(self) -> str | None:
+        """The model the call named: the body's ``model`` on routes that read it, else the
+        deployment in the path."""
+        model = self.facts.model
+        if isinstance(model, str) and model and not self.on("dated-deployment"):
+            return model
+        return self.deployment
+
+    @property
+    def model_family(self) -> ModelFamily | None:
+        return family_of_model(self.model)
+
+    @property
     def api_version(self) -> str | None:
         for info in (self.request, self.configured):
             if info is not None and info.api_version is not None:
@@ -207,7 +267,7 @@ class RuleContext:
 
     def accepted_audiences(self) -> tuple[str, ...]:
         """The audiences the endpoint takes: as the service listed them in its answer when it
-        did, else as known for the endpoint's family and route. Normalised, best first."""
+        did, else as known for the endpoint's host and route. Normalised."""
         if self.body_audiences:
             return tuple(dict.fromkeys(normalize_audience(a) for a in self.body_audiences))
         for info in (self.request, self.configured):
@@ -239,7 +299,13 @@ class RuleContext:
     @property
     def sent_nothing(self) -> bool:
         """Known for sure that the request carried no credential at all."""
-        return self.auth_known and self.bearer is None and not self.api_key_sent
+        return (
+            self.auth_known
+            and self.bearer is None
+            and not self.api_key_sent
+            and not self.auth.x_api_key
+            and not self.auth.subscription_key
+        )
 
     @property
     def token_expired(self) -> bool:
@@ -260,7 +326,7 @@ class RuleContext:
         """The caller's object id: from the token, else as the service's message names it."""
         if self.claims is not None and self.claims.oid:
             return self.claims.oid
-        named = principal_in(self.body.message)
+        named = principal_in(self.body.message or self.body.text)
         if named and looks_personal(named) and not self.include_personal:
             return None  # a upn: personal, shown only on opt-in
         return named

@@ -1,98 +1,42 @@
-"""FD101 credential-in-wrong-header: a key went where a token belongs, or the reverse."""
+"""FD101 credential-in-wrong-header: a credential went in a header its route does not read it
+from (a key as a bearer token, a token as a key, a key in 'api-key' where the route reads
+'x-api-key' or 'Authorization')."""
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.facts.endpoints import cognitive_audience
-from foundry_doctor.rules.base import LIKELY, STRONG, Rule
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.knowledge.routes import Surface, surface
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.fixes import scope_of, token_client_line
+from foundry_doctor.rules.fixes import client_line, header_label, scope_of
 from foundry_doctor.rules.meaning import Meaning
 
-# hosts that read keys from "Authorization: Bearer <key>" and not from "api-key"
-_BEARER_KEY_FAMILIES = frozenset({"serverless", "managed-compute", "github-models"})
 
 
-def _key_fix(ctx: RuleContext) -> str:
-    if ctx.client == "azure-ai-inference":
-        return (
-            "pass the key as AzureKeyCredential('<key>'); azure-ai-inference 1.0.0b5 and later "
-            "also send it in the 'api-key' header (older releases did not: upgrade)"
-        )
-    if ctx.client == "openai.AzureOpenAI":
-        return "pass the key as AzureOpenAI(api_key='<key>', ...): it goes out as 'api-key'"
-    return "send the key in an 'api-key: <key>' header, not in 'Authorization: Bearer'"
+def _route(ctx: RuleContext) -> Surface | None:
+    """The route the call went to; Claude's when no URL is known and the model is Claude."""
+    found = ctx.surface
+    if found is None and ctx.model_family is not None and ctx.model_family.publisher == "anthropic":
+        return surface("anthropic")
+    return found
 
 
-def _on_project_route(ctx: RuleContext) -> bool:
-    return any(
-        info is not None and info.route == "project" for info in (ctx.request, ctx.configured)
-    )
-
-
-def _key_where_only_tokens_count(ctx: RuleContext) -> Finding | None:
-    if ctx.status != 401 or not _on_project_route(ctx) or ctx.names_other_cause():
-        return None
-    if ctx.bearer == "jwt" or not (ctx.api_key_sent or ctx.bearer == "opaque"):
-        return None
-    if not (ctx.says(Meaning.TOKEN_REJECTED) or ctx.body_is_silent):
-        return None
-    return RULE.finding(
-        "Foundry project endpoints take Entra ID tokens only: an API key is not read there, "
-        "whichever header carries it, and the request carried no token.",
-        score=STRONG - 3,
-        evidence=(
-            Evidence("api-key header", "sent") if ctx.api_key_sent else None,
-            Evidence("Authorization header", "a non-JWT value (a key)")
-            if ctx.bearer == "opaque"
-            else None,
-            ctx.message_evidence(),
-        ),
-        fix=(token_client_line(ctx, "https://ai.azure.com/.default"),),
-    )
-
-
-def _key_as_bearer(ctx: RuleContext) -> Finding | None:
-    if ctx.status != 401 or ctx.names_other_cause() or ctx.credential == "none":
-        return None
-    if not (ctx.bearer == "opaque" and not ctx.api_key_sent):
-        return None
-    if ctx.route == "openai-v1" or ctx.family in (*_BEARER_KEY_FAMILIES, "openai-platform"):
-        return None  # these routes do accept a key as a bearer token
-    if not (ctx.says(Meaning.TOKEN_REJECTED) or ctx.body_is_silent):
-        return None
-    if ctx.credential == "token":
-        explanation = (
-            "What went out in 'Authorization: Bearer' is not an Entra ID token (not a JWT), "
-            "although the client was set up for tokens: most likely a key was handed over as "
-            "the token. The service read it as a token and rejected it."
-        )
-    else:
-        explanation = (
-            "The API key went out as 'Authorization: Bearer <key>' and no 'api-key' header was "
-            "sent. This route reads keys only from 'api-key'; whatever arrives as a bearer "
-            "token is validated as an Entra ID token, so the key fails as an invalid token."
-        )
-    return RULE.finding(
-        explanation,
-        score=STRONG - 3,
-        evidence=(
-            Evidence("Authorization header", "a non-JWT value (a key)", expected="an Entra token"),
-            Evidence("api-key header", "absent", expected="the key"),
-            Evidence("credential configured", ctx.credential) if ctx.credential else None,
-            ctx.message_evidence(),
-        ),
-        fix=(
-            _key_fix(ctx),
-            "or keep the Authorization header and call the v1 route "
-            f'(OpenAI(base_url="https://{ctx.resource or "<resource>"}.openai.azure.com/'
-            'openai/v1/", api_key=...)), which accepts a key as a bearer token',
-        ),
-    )
+def _key_headers_read(ctx: RuleContext, route: Surface | None) -> tuple[str, ...]:
+    """The headers the route reads a key from; the host family's when the route is not one the
+    host serves (or no route is known)."""
+    if route is not None:
+        if route.name == "anthropic" and ctx.family == "azure-openai":
+            return ("authorization",)  # a Bearer key worked there, x-api-key did not (3rd-party)
+        if ctx.site is None or ctx.family in route.families:
+            return route.key_headers
+    if ctx.site is not None:
+        return ctx.site.host_family.key_headers
+    return ()
 
 
 def _token_as_key(ctx: RuleContext) -> Finding | None:
-    if ctx.status != 401 or not (ctx.auth_known and ctx.api_key_sent):
+    if not (ctx.auth_known and ctx.api_key_sent):
         return None
     if ctx.bearer is None:
         if ctx.credential != "token":
@@ -103,15 +47,11 @@ def _token_as_key(ctx: RuleContext) -> Finding | None:
         # a JWT given as the key also goes out as a bearer token (azure-ai-inference's key
         # credential, openai before 2.0), but the service checks 'api-key' first and refuses it
         return None
-    if ctx.names_other_cause(Meaning.KEY_REJECTED):
-        return None
-    audiences = ctx.accepted_audiences()
-    scope = scope_of(audiences[0] if audiences else cognitive_audience("public"))
     return RULE.finding(
         "The client was set up with an Entra ID token, but the token went out in the "
         "'api-key' header, which the service checks as a key. Tokens belong in "
         "'Authorization: Bearer <token>'.",
-        score=STRONG,
+        tier=Tier.STRONG,
         evidence=(
             Evidence("credential configured", "token"),
             Evidence("api-key header", "sent", expected="absent for Entra ID"),
@@ -123,35 +63,142 @@ def _token_as_key(ctx: RuleContext) -> Finding | None:
             ctx.message_evidence(),
         ),
         fix=(
-            token_client_line(ctx, scope),
+            client_line(ctx, auth="token"),
             "do not pass a token as api_key= (or in an 'api-key' header)",
         ),
+        actions=(actions.CREDENTIAL_HEADER,),
     )
 
 
-def _key_where_bearer_wanted(ctx: RuleContext) -> Finding | None:
-    if ctx.status not in (400, 401, 403):
+def _key_where_only_tokens_count(ctx: RuleContext) -> Finding | None:
+    if not ctx.on_project or ctx.bearer == "jwt":
         return None
-    stated = ctx.says(Meaning.AUTHORIZATION_HEADER_REQUIRED)
-    shape = (
-        ctx.auth_known
-        and ctx.api_key_sent
-        and ctx.bearer is None
-        and ctx.family in _BEARER_KEY_FAMILIES
-    )
-    if not (stated or shape):
+    if not (ctx.api_key_sent or ctx.auth.x_api_key or ctx.bearer == "opaque"):
+        return None
+    if not (ctx.says(Meaning.TOKEN_REJECTED) or ctx.body_is_silent):
         return None
     return RULE.finding(
-        "This endpoint reads its key from 'Authorization: Bearer <key>', but the key was sent "
-        "in an 'api-key' header.",
-        score=LIKELY - 5,
+        "Foundry project endpoints take Entra ID tokens only: an API key is not read there, "
+        "whichever header carries it, and the request carried no token.",
+        tier=Tier.STRONG,
         evidence=(
-            Evidence("endpoint family", ctx.family or "unknown"),
-            Evidence("api-key header", "sent" if ctx.api_key_sent else "unknown"),
+            Evidence("api-key header", "sent") if ctx.api_key_sent else None,
+            Evidence("Authorization header", "a non-JWT value (a key)")
+            if ctx.bearer == "opaque"
+            else None,
             ctx.message_evidence(),
         ),
-        fix=("send 'Authorization: Bearer <key>' to this endpoint",),
+        fix=(client_line(ctx, auth="token", scope=scope_of("https://ai.azure.com")),),
+        actions=(actions.CREDENTIAL_HEADER, actions.USE_ENTRA),
     )
+
+
+def _key_as_bearer(ctx: RuleContext) -> Finding | None:
+    if ctx.credential == "none" or ctx.bearer != "opaque":
+        return None
+    if ctx.api_key_sent or ctx.auth.x_api_key or ctx.auth.subscription_key:
+        return None
+    if ctx.client == "openai.OpenAI":
+        return None  # it always sends keys this way; a route that refuses them is the endpoint's fault
+    route = _route(ctx)
+    if "authorization" in _key_headers_read(ctx, route) or ctx.family in ("apim", "unknown"):
+        return None  # these read a key as a bearer token (or are a gateway's business)
+    if not (ctx.says(Meaning.TOKEN_REJECTED) or ctx.body_is_silent):
+        return None
+    if ctx.credential == "token":
+        explanation = (
+            "What went out in 'Authorization: Bearer' is not an Entra ID token (not a JWT), "
+            "although the client was set up for tokens: most likely a key was handed over as "
+            "the token. The service read it as a token and rejected it."
+        )
+    else:
+        explanation = (
+            "The API key went out as 'Authorization: Bearer <key>' and no key header was "
+            "sent. This route reads keys only from "
+            + " or ".join(header_label(h) for h in _key_headers_read(ctx, route) or ("api-key",))
+            + "; whatever arrives as a bearer token is validated as an Entra ID token, so the "
+            "key fails as an invalid token."
+        )
+    fix = [_key_fix(ctx, route)]
+    if route is None or route.name in ("dated-deployment", "dated-resource", "models-api"):
+        fix.append(
+            "or keep the Authorization header and call the v1 route "
+            f'(OpenAI(base_url="https://{ctx.resource or "<resource>"}.openai.azure.com/'
+            'openai/v1/", api_key=...)), which accepts a key as a bearer token'
+        )
+    return RULE.finding(
+        explanation,
+        tier=Tier.STRONG,
+        evidence=(
+            Evidence("Authorization header", "a non-JWT value (a key)", expected="an Entra token"),
+            Evidence("key header", "absent", expected="the key"),
+            Evidence("credential configured", ctx.credential) if ctx.credential else None,
+            ctx.message_evidence(),
+        ),
+        fix=fix,
+        actions=(actions.CREDENTIAL_HEADER,),
+    )
+
+
+def _key_fix(ctx: RuleContext, route: Surface | None) -> str:
+    if route is not None and route.name == "anthropic":
+        return (
+            "send the key as 'x-api-key: <key>' (AnthropicFoundry(api_key=...) does; elsewhere "
+            "default_headers={'x-api-key': '<key>'})"
+        )
+    if ctx.client == "azure-ai-inference":
+        return (
+            "pass the key as AzureKeyCredential('<key>'); azure-ai-inference 1.0.0b5 and later "
+            "also send it in the 'api-key' header (older releases did not: upgrade)"
+        )
+    if ctx.client == ctx.spec.kind and ctx.spec.key_argument and ctx.spec.kind != "http":
+        return f"pass the key as a key: {client_line(ctx, auth='key')}"
+    return "send the key in an 'api-key: <key>' header, not in 'Authorization: Bearer'"
+
+
+def _key_in_unread_header(ctx: RuleContext) -> Finding | None:
+    sent = ctx.auth.key_headers
+    if not ctx.auth_known or not sent or ctx.bearer == "jwt":
+        return None
+    route = _route(ctx)
+    read = _key_headers_read(ctx, route)
+    if not read or set(sent) & set(read) or ctx.family in ("apim", "unknown"):
+        return None
+    stated = ctx.says(Meaning.KEY_REJECTED, Meaning.AUTHORIZATION_HEADER_REQUIRED)
+    if not (stated or ctx.body_is_silent):
+        return None
+    # on a route the host does not serve at all, the route is the cause and the header next
+    elsewhere = ctx.match is not None and ctx.match.has("other-host-route")
+    where = route.what if route is not None else (ctx.site.host_family.what if ctx.site else "")
+    wanted = " or ".join(header_label(header) for header in read)
+    got = " and ".join(header_label(header) for header in sent)
+    return RULE.finding(
+        f"The key went out as {got}, but {where} reads its key from {wanted}; a key in any "
+        "other header is not seen, so the service answers as if the key were wrong or missing.",
+        tier=Tier.STRONG if stated and not elsewhere else Tier.LIKELY,
+        evidence=(
+            Evidence("key sent in", ", ".join(sent), expected=", ".join(read)),
+            Evidence("model", ctx.model) if route is not None and route.name == "anthropic" and ctx.model else None,
+            ctx.message_evidence(),
+        ),
+        fix=(_unread_fix(read),),
+        actions=(actions.CREDENTIAL_HEADER,),
+    )
+
+
+def _unread_fix(read: tuple[str, ...]) -> str:
+    header = read[0]
+    if header == "x-api-key":
+        return (
+            "send the key as 'x-api-key: <key>' (AnthropicFoundry(api_key=...) does; in other "
+            "clients add the header, e.g. default_headers={'x-api-key': '<key>'})"
+        )
+    if header == "authorization":
+        return (
+            "send the key as 'Authorization: Bearer <key>' (OpenAI(base_url=<endpoint>, "
+            "api_key='<key>') does)"
+        )
+    return f"send the key in the {header_label(header)} header"
 
 
 def detect(ctx: RuleContext) -> Finding | None:
@@ -159,7 +206,7 @@ def detect(ctx: RuleContext) -> Finding | None:
         _token_as_key(ctx)
         or _key_where_only_tokens_count(ctx)
         or _key_as_bearer(ctx)
-        or _key_where_bearer_wanted(ctx)
+        or _key_in_unread_header(ctx)
     )
 
 
@@ -168,22 +215,24 @@ RULE = Rule(
     slug="credential-in-wrong-header",
     title="The credential went out in the wrong header",
     meaning=(
-        "Azure OpenAI and Foundry read an API key from the 'api-key' header and an Entra ID "
-        "token from 'Authorization: Bearer'. A key sent as a bearer token is validated as a "
-        "token and fails with the token message; a token sent as 'api-key' fails as a bad key. "
-        "Serverless and managed-compute endpoints are the other way round: they want the key "
-        "as a bearer token."
+        "Each route reads a credential from particular headers: the dated Azure OpenAI routes "
+        "read a key from 'api-key' and an Entra ID token from 'Authorization: Bearer'; the v1 "
+        "API also takes a key as a bearer value; Claude's /anthropic route on a Foundry host "
+        "reads 'x-api-key'; serverless and managed-compute endpoints want the key as a bearer "
+        "token; project endpoints take tokens only. A key sent as a bearer token is validated "
+        "as a token and fails with the token message; a token sent as a key fails as a bad key; "
+        "a key in a header the route does not read fails as a missing or wrong key."
     ),
     detection=(
-        "The request's headers against the configured credential: an opaque (non-JWT) bearer "
-        "value with no 'api-key' header on a route that is not /openai/v1; a configured token "
-        "found in 'api-key'; or an 'api-key' header sent to a host, or a message, that "
-        "requires 'Authorization'."
+        "The request's headers against the configured credential and the key headers the "
+        "route reads (from the service tables): a non-JWT bearer value with no key header on "
+        "a route that does not read bearer keys; a configured token found in 'api-key'; a key "
+        "sent to a project route; a key only in headers the route does not read."
     ),
     remedy=(
         "Give the key to the client as a key (AzureOpenAI(api_key=...), AzureKeyCredential "
-        "with azure-ai-inference 1.0.0b5+) and a token as a token provider "
-        "(azure_ad_token_provider=..., a TokenCredential)."
+        "with azure-ai-inference 1.0.0b5+, 'x-api-key' for Claude) and a token as a token "
+        "provider (azure_ad_token_provider=..., a TokenCredential)."
     ),
     example=(
         "azure-ai-inference 1.0.0b4 with AzureKeyCredential against "
@@ -191,5 +240,16 @@ RULE = Rule(
         "missing, invalid, audience is incorrect ...'."
     ),
     detect=detect,
+    claims=claims(
+        400,
+        401,
+        403,
+        meanings=(
+            Meaning.KEY_REJECTED,
+            Meaning.TOKEN_REJECTED,
+            Meaning.AUTHORIZATION_HEADER_REQUIRED,
+        ),
+    ),
+    supersedes=frozenset({"invalid-api-key"}),
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/reference#authentication",
 )

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.rules.base import CERTAIN, Rule
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.knowledge.models import near_model_name
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.fixes import resource_label
 from foundry_doctor.rules.meaning import Meaning, model_in
-from foundry_doctor.rules.model_names import near_model_name
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status not in (400, 404):
-        return None
     if ctx.says(Meaning.MODEL_UNNAMED) and not ctx.deployment:
         return _unnamed(ctx)
     if not ctx.says(Meaning.DEPLOYMENT_MISSING):
         return None
-    name = ctx.deployment or model_in(ctx.body.message)
+    name = ctx.model or model_in(ctx.body.message)
     resource = resource_label(ctx)
     first = (
         f"There is no deployment '{name}' on {resource}."
@@ -37,14 +36,14 @@ def detect(ctx: RuleContext) -> Finding | None:
         f"{ctx.resource or '<resource>'} --resource-group <resource-group> --query "
         '"[].{name:name, model:properties.model.name}" -o table',
         "use the deployment's name exactly (case and separators included)"
-        + (" as model= in the call" if ctx.route == "models" else " in the URL / as model="),
+        + (" in the URL / as model=" if ctx.on("dated-deployment") else " as model= in the call"),
         "if you created it just now, wait about 5 minutes and retry",
     ]
-    if ctx.route == "models" or ctx.route == "openai-v1":
+    if ctx.on("models-api", "v1", "project-v1"):
         fix.append("the deployment must be on this resource, not on another one you own")
     return RULE.finding(
         explanation,
-        score=CERTAIN,
+        tier=Tier.CERTAIN,
         evidence=(
             Evidence("deployment", name) if name else None,
             Evidence("resource", ctx.resource) if ctx.resource else None,
@@ -52,6 +51,7 @@ def detect(ctx: RuleContext) -> Finding | None:
         ),
         fix=fix,
         missing_facts=() if name else ("the deployment name the request used",),
+        actions=(actions.DEPLOYMENT,),
     )
 
 
@@ -66,7 +66,7 @@ def _unnamed(ctx: RuleContext) -> Finding:
     )
     return RULE.finding(
         explanation,
-        score=CERTAIN,
+        tier=Tier.CERTAIN,
         evidence=(
             Evidence("deployment", "(none in the request)"),
             Evidence("resource", ctx.resource) if ctx.resource else None,
@@ -79,6 +79,7 @@ def _unnamed(ctx: RuleContext) -> Finding:
             "list the deployments: az cognitiveservices account deployment list --name "
             f"{ctx.resource or '<resource>'} --resource-group <resource-group> -o table",
         ],
+        actions=(actions.DEPLOYMENT,),
     )
 
 
@@ -105,5 +106,8 @@ RULE = Rule(
         "named 'gpt-4o' -> 404 DeploymentNotFound."
     ),
     detect=detect,
+    claims=claims(
+        400, 404, meanings=(Meaning.DEPLOYMENT_MISSING, Meaning.MODEL_UNNAMED, Meaning.RESOURCE_NOT_FOUND)
+    ),
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/how-to/create-resource",
 )

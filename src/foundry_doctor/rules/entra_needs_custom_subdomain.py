@@ -2,42 +2,39 @@
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.facts.endpoints import cloud_tld
-from foundry_doctor.rules.base import CERTAIN, STRONG, Rule
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.knowledge.hosts import cloud_spec
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.meaning import Meaning
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status not in (400, 401, 403):
-        return None
     stated = ctx.says(Meaning.CUSTOM_SUBDOMAIN_REQUIRED)
     regional = ctx.site is not None and ctx.site.family == "regional"
     sent_token = ctx.bearer == "jwt" or (not ctx.auth_known and ctx.credential == "token")
-    # a regional host answers a token with its key messages: those are symptoms here
-    quiet = not ctx.names_other_cause(Meaning.KEY_REJECTED)
-    if not stated and not (regional and sent_token and quiet):
+    if not stated and not (regional and sent_token):
         return None
-    return _finding(ctx, CERTAIN if stated else STRONG)
+    return _finding(ctx, Tier.CERTAIN if stated else Tier.STRONG)
 
 
 def static(ctx: RuleContext) -> Finding | None:
     """A token credential configured with a shared regional endpoint."""
     regional = ctx.configured is not None and ctx.configured.family == "regional"
-    return _finding(ctx, STRONG) if regional and ctx.credential == "token" else None
+    return _finding(ctx, Tier.STRONG) if regional and ctx.credential == "token" else None
 
 
-def _finding(ctx: RuleContext, score: int) -> Finding:
+def _finding(ctx: RuleContext, tier: Tier) -> Finding:
     host = ctx.site.host if ctx.site is not None else None
-    tld = cloud_tld(ctx.site.cloud) if ctx.site is not None else "com"
+    tld = cloud_spec(ctx.cloud).tld
     return RULE.finding(
         "Entra ID tokens are accepted only on a resource's own host name (its custom "
         f"subdomain, https://<resource>.cognitiveservices.azure.{tld}/ or "
         f"https://<resource>.openai.azure.{tld}/). A shared regional endpoint such as "
         f"{host or '<region>.api.cognitive.microsoft.com'} cannot tell which resource the "
         "token is for, so there it takes keys only.",
-        score=score,
+        tier=tier,
         evidence=(
             Evidence("endpoint host", host, expected="<resource>.cognitiveservices.azure.com")
             if host
@@ -55,6 +52,7 @@ def _finding(ctx: RuleContext, score: int) -> Finding:
             "<resource> (it cannot be changed afterwards)",
             "or keep the regional endpoint and authenticate with the resource's key",
         ),
+        actions=(actions.ENDPOINT,),
     )
 
 
@@ -80,6 +78,16 @@ RULE = Rule(
         "'Please provide a custom subdomain for token authentication'."
     ),
     detect=detect,
+    claims=claims(
+        400,
+        401,
+        403,
+        meanings=(
+            Meaning.CUSTOM_SUBDOMAIN_REQUIRED,
+            Meaning.KEY_REJECTED,
+            Meaning.CREDENTIAL_MISSING,
+        ),
+    ),
     docs_url="https://learn.microsoft.com/azure/ai-services/cognitive-services-custom-subdomains",
     static=static,
 )

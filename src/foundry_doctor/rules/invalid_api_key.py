@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.rules.base import STRONG, Rule
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.meaning import Meaning
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status not in (401, 403) or not ctx.says(Meaning.KEY_REJECTED):
+    if not ctx.says(Meaning.KEY_REJECTED):
         return None
-    if ctx.family == "openai-platform":
-        return None  # an Azure key at api.openai.com: client-endpoint-mismatch
     if ctx.credential == "token" and ctx.bearer != "opaque":
         return None  # a token in the key header: credential-in-wrong-header
-    if ctx.auth_known and not ctx.api_key_sent and ctx.bearer != "opaque":
+    if ctx.auth_known and not ctx.auth.key_headers:
         return None  # no key went out: nothing at all (token-missing) or only a token
     resource = ctx.resource
     host = ctx.site.host if ctx.site is not None else None
@@ -24,10 +23,10 @@ def detect(ctx: RuleContext) -> Finding | None:
         "rotated (regenerated keys invalidate the old ones at once) or copied from another "
         "resource - or the request went to an endpoint the key does not belong to."
     )
-    if ctx.family in ("apim", "unknown"):
+    if ctx.family == "apim":
         explanation += (
-            " The request went through a gateway; it checks its own subscription keys, which "
-            "differ from the resource's keys."
+            " The request went through an API Management gateway; it checks its own "
+            "subscription keys, which differ from the resource's keys."
         )
     fix = [
         "read the current keys: az cognitiveservices account keys list --name "
@@ -43,13 +42,14 @@ def detect(ctx: RuleContext) -> Finding | None:
         )
     return RULE.finding(
         explanation,
-        score=STRONG - 3,
+        tier=Tier.STRONG,
         evidence=(
             Evidence("api-key header", "sent") if ctx.auth_known and ctx.api_key_sent else None,
             Evidence("endpoint host", host) if host else None,
             ctx.message_evidence(),
         ),
         fix=fix,
+        actions=(actions.KEY,),
     )
 
 
@@ -75,5 +75,6 @@ RULE = Rule(
         "to invalid subscription key or wrong API endpoint'."
     ),
     detect=detect,
+    claims=claims(401, 403, meanings=(Meaning.KEY_REJECTED,)),
     docs_url="https://learn.microsoft.com/azure/ai-services/rotate-keys",
 )

@@ -2,40 +2,46 @@
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.facts.endpoints import cognitive_audience
-from foundry_doctor.rules.base import CERTAIN, Rule
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.knowledge.roles import least_privileged
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.fixes import (
-    resource_id_argument,
-    role_assignment_lines,
-    scope_of,
-    token_client_line,
-)
+from foundry_doctor.rules.fixes import client_line, role_assignment_lines, scope_statement
 from foundry_doctor.rules.meaning import Meaning
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status not in (401, 403) or not ctx.says(Meaning.KEY_AUTH_DISABLED):
+    if not ctx.says(Meaning.KEY_AUTH_DISABLED):
         return None
-    audiences = ctx.accepted_audiences()
-    scope = scope_of(audiences[0] if audiences else cognitive_audience("public"))
     resource = ctx.resource or "the resource"
-    return RULE.finding(
+    family = ctx.model_family
+    role = least_privileged(
+        "openai-models" if family is None or family.publisher == "openai" else "any-model"
+    )
+    explanation = (
         f"Key authentication is turned off on {resource} (its 'disableLocalAuth' setting, "
         "often enforced by an Azure Policy), so any API key is refused however valid it is. "
-        "Only Entra ID tokens are accepted.",
-        score=CERTAIN,
+        "Only Entra ID tokens are accepted."
+    )
+    statement = scope_statement(ctx)
+    if statement:
+        explanation += " " + statement
+    return RULE.finding(
+        explanation,
+        tier=Tier.CERTAIN,
         evidence=(
             Evidence("api-key header", "sent") if ctx.api_key_sent else None,
             ctx.message_evidence(),
         ),
         fix=(
-            "switch to Entra ID: " + token_client_line(ctx, scope),
-            *role_assignment_lines(ctx, "Cognitive Services User"),
-            "only if policy allows keys again: az resource update --ids "
-            f"{resource_id_argument(ctx)} --set properties.disableLocalAuth=false",
+            "switch to Entra ID: " + client_line(ctx, auth="token"),
+            "give the calling identity a data-plane role: "
+            + role_assignment_lines(ctx, role)[0],
+            "only if policy allows keys again: az resource update --ids <resource id> "
+            "--set properties.disableLocalAuth=false",
         ),
+        actions=(actions.USE_ENTRA, actions.ROLE_ASSIGNMENT),
     )
 
 
@@ -51,13 +57,15 @@ RULE = Rule(
     detection="A 403 with code AuthenticationTypeDisabled or a message saying key-based "
     "(local) authentication is disabled.",
     remedy=(
-        "Authenticate with Entra ID (a token for https://cognitiveservices.azure.com/.default "
-        "plus the 'Cognitive Services User' role), or re-enable local auth where policy allows."
+        "Authenticate with Entra ID (a token for https://ai.azure.com/.default or "
+        "https://cognitiveservices.azure.com/.default, and a data-plane role such as Cognitive "
+        "Services OpenAI User or Foundry User), or re-enable local auth where policy allows."
     ),
     example=(
         "AzureOpenAI(api_key=...) against a resource created with disableLocalAuth=true -> "
         "403 'Key based authentication is disabled for this resource.'"
     ),
     detect=detect,
+    claims=claims(401, 403, meanings=(Meaning.KEY_AUTH_DISABLED,)),
     docs_url="https://learn.microsoft.com/azure/ai-services/disable-local-auth",
 )

@@ -3,8 +3,12 @@
 The same cause reaches users in several phrasings (service versions, gateways, other SDKs
 re-wrapping the text), so each meaning is recognised from its parsed code when there is one and
 otherwise from the ideas the message expresses ("the key is invalid", "the deployment does not
-exist"), not from one sentence. The patterns are compiled once; :func:`read_meanings` runs them
-over one lower-cased text.
+exist"), not from one sentence. Each pattern is guarded by a few words it cannot match
+without and is compiled the first time those words appear, so a diagnosis pays only for the
+patterns its message can match. :func:`read_meanings` runs them over one lower-cased text.
+
+Meanings are *specific* when they name a cause on their own (:data:`SPECIFIC`); the engine
+lets only a rule that accounts for a specific meaning speak next to it.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from collections.abc import Mapping
 from foundry_doctor.facts.error_body import ErrorBody
 
 __all__ = [
+    "SPECIFIC",
     "Meaning",
     "data_action_in",
     "expected_audiences_in",
+    "minimum_version_in",
     "model_in",
     "operation_in",
     "principal_in",
@@ -35,11 +41,12 @@ class Meaning(enum.Enum):
     AUDIENCE_REJECTED = enum.auto()  # says plainly (and only) that the audience is wrong
     KEY_REJECTED = enum.auto()  # a key was presented and refused
     CREDENTIAL_MISSING = enum.auto()  # no key / credentials arrived
-    GATEWAY_KEY_MISSING = enum.auto()  # a gateway's own subscription key is missing
+    GATEWAY_KEY_MISSING = enum.auto()  # an API Management gateway's subscription key is missing
     AUTHORIZATION_HEADER_REQUIRED = enum.auto()  # the key must come as a bearer value
     PERMISSION_DENIED = enum.auto()  # authenticated, but not allowed
     KEY_AUTH_DISABLED = enum.auto()
     NETWORK_DENIED = enum.auto()
+    RESOURCE_BLOCKED = enum.auto()  # the resource is suspended (abuse policy)
     TENANT_MISMATCH = enum.auto()
     CUSTOM_SUBDOMAIN_REQUIRED = enum.auto()
     DEPLOYMENT_MISSING = enum.auto()
@@ -47,8 +54,22 @@ class Meaning(enum.Enum):
     PROJECT_MISSING = enum.auto()
     RESOURCE_NOT_FOUND = enum.auto()  # a generic "not found"
     API_VERSION_REJECTED = enum.auto()
-    RETIRED = enum.auto()
+    V1_VERSION_FORBIDDEN = enum.auto()  # an api-version sent on the /openai/v1 path
+    PREVIEW_REQUIRED = enum.auto()  # the v1 path in its preview era wanted api-version=preview
+    MODEL_RETIRED = enum.auto()  # the deployment's model is deprecated / retired
+    OPERATION_NOT_FOR_MODEL = enum.auto()  # "the <op> operation does not work with the model"
+    API_NOT_FOR_MODEL = enum.auto()  # the model is not served by this API / route
+    RETIRED = enum.auto()  # an API or surface is retired
+    THROTTLED = enum.auto()  # rate or quota limit
+    CONTENT_FILTERED = enum.auto()  # the content filter refused the prompt or the completion
+    BACKEND_AUTH_FAILED = enum.auto()  # the service could not authenticate to its own backend
 
+
+#: Meanings that name a cause on their own.
+SPECIFIC: frozenset[Meaning] = frozenset(Meaning) - {
+    Meaning.TOKEN_REJECTED,
+    Meaning.RESOURCE_NOT_FOUND,
+}
 
 _CODES: Mapping[str, Meaning] = {
     "permissiondenied": Meaning.PERMISSION_DENIED,
@@ -73,6 +94,19 @@ _CODES: Mapping[str, Meaning] = {
     "404": Meaning.RESOURCE_NOT_FOUND,
     "expiredauthenticationtoken": Meaning.TOKEN_EXPIRED,
     "invalidauthenticationtokenaudience": Meaning.AUDIENCE_REJECTED,
+    "modeldeprecated": Meaning.MODEL_RETIRED,
+    "servicemodeldeprecated": Meaning.MODEL_RETIRED,
+    "operationnotsupported": Meaning.OPERATION_NOT_FOR_MODEL,
+    "api_not_supported": Meaning.API_NOT_FOR_MODEL,
+    "429": Meaning.THROTTLED,
+    "ratelimitreached": Meaning.THROTTLED,
+    "too_many_requests": Meaning.THROTTLED,
+    "rate_limit_exceeded": Meaning.THROTTLED,
+    "insufficient_quota": Meaning.THROTTLED,
+    "content_filter": Meaning.CONTENT_FILTERED,
+    "responsibleaipolicyviolation": Meaning.CONTENT_FILTERED,
+    "contentfilter": Meaning.CONTENT_FILTERED,
+    "invalid_model_endpoint_authentication": Meaning.BACKEND_AUTH_FAILED,
 }
 
 _NETWORK_WORDS = (
@@ -82,146 +116,185 @@ _NETWORK_WORDS = (
     r"|not allowed from (?:this|your) (?:ip|network)"
 )
 
-# Words without which a meaning's pattern cannot match: a cheap test that skips the regex.
-_KEYWORDS: Mapping[Meaning, tuple[str, ...]] = {
-    Meaning.TOKEN_REJECTED: ("token", "audience", "idx10", "validation"),
-    Meaning.KEY_REJECTED: ("key", "endpoint"),
-    Meaning.CREDENTIAL_MISSING: ("missing", "provide", "no ", "authorization"),
-    Meaning.GATEWAY_KEY_MISSING: ("subscription key", "ocp-apim"),
-    Meaning.AUTHORIZATION_HEADER_REQUIRED: ("authorization",),
-    Meaning.PERMISSION_DENIED: ("have", "lacks", "authorized", "insufficient", "permission"),
-    Meaning.KEY_AUTH_DISABLED: ("disable", "not allowed"),
-    Meaning.NETWORK_DENIED: (
-        "network",
-        "firewall",
-        "access",
-        "private",
-        "traffic",
-        "vnet",
-        "ip address",
-        "not allowed",
+#: (meaning, words without which the pattern cannot match, pattern)
+_SOURCES: tuple[tuple[Meaning, tuple[str, ...], str], ...] = (
+    (
+        Meaning.TOKEN_REJECTED,
+        ("token", "audience", "idx10", "validation"),
+        r"access token is missing|token is missing|missing (?:access |bearer )?token"
+        r"|token[^.]{0,60}\b(?:invalid|incorrect|expired|malformed|not valid|rejected"
+        r"|could not be validated)"
+        r"|audience[^.]{0,40}\b(?:incorrect|invalid|mismatch|wrong|not (?:valid|allowed))"
+        r"|(?:invalid|incorrect|wrong|unexpected) (?:token )?audience"
+        r"|(?:lifetime|signature|audience) validation failed|idx10\d{3}",
     ),
-    Meaning.TENANT_MISMATCH: ("tenant", "issuer"),
-    Meaning.CUSTOM_SUBDOMAIN_REQUIRED: ("subdomain", "sub-domain"),
-    Meaning.DEPLOYMENT_MISSING: ("deployment", "model"),
-    Meaning.MODEL_UNNAMED: ("model",),
-    Meaning.PROJECT_MISSING: ("project",),
-    Meaning.RESOURCE_NOT_FOUND: ("not found", "does not exist", "no such"),
-    Meaning.API_VERSION_REJECTED: ("version",),
-    Meaning.RETIRED: ("retired", "deprecated", "no longer", "decommission", "end of life"),
-}
-
-_PATTERNS: tuple[tuple[Meaning, tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (meaning, _KEYWORDS[meaning], re.compile(pattern))
-    for meaning, pattern in (
-        (
-            Meaning.TOKEN_REJECTED,
-            r"access token is missing|token is missing|missing (?:access |bearer )?token"
-            r"|token[^.]{0,60}\b(?:invalid|incorrect|expired|malformed|not valid|rejected"
-            r"|could not be validated)"
-            r"|audience[^.]{0,40}\b(?:incorrect|invalid|mismatch|wrong|not (?:valid|allowed))"
-            r"|(?:invalid|incorrect|wrong|unexpected) (?:token )?audience"
-            r"|(?:lifetime|signature|audience) validation failed|idx10\d{3}",
-        ),
-        (
-            Meaning.KEY_REJECTED,
-            r"invalid (?:subscription|api|access)[ -]?key"
-            r"|(?:subscription|api)[ -]?key[^.]{0,40}\b(?:invalid|incorrect|not valid|is wrong"
-            r"|revoked)"
-            r"|incorrect (?:api[ -]?)?key|wrong api endpoint|invalid_api_key|\binvalid key\b",
-        ),
-        (
-            Meaning.CREDENTIAL_MISSING,
-            r"missing (?:an? )?(?:api[ -]?key|subscription key|credentials?|authorization"
-            r"|application credentials)"
-            r"|(?:didn'?t|did not|must|need to) provide (?:an? |your )?(?:api[ -]?)?key"
-            r"|no (?:api[ -]?key|credentials?|authorization header)(?: was)? "
-            r"(?:provided|supplied|found)"
-            r"|authorization header (?:is )?(?:missing|not (?:present|provided))"
-            r"|access denied due to missing",
-        ),
-        (
-            Meaning.GATEWAY_KEY_MISSING,
-            r"missing subscription key|subscription key (?:is )?(?:missing|required)"
-            r"|ocp-apim-subscription-key",
-        ),
-        (
-            Meaning.AUTHORIZATION_HEADER_REQUIRED,
-            r"header called authorization"
-            r"|(?:passed|sent|provided|supplied) (?:in|as|via) (?:an? |the )?authorization header"
-            r"|authorization header (?:is )?required|requires? (?:an? )?authorization header",
-        ),
-        (
-            Meaning.PERMISSION_DENIED,
-            r"does not have (?:access|permission|authorization|the required)"
-            r"|doesn'?t have (?:access|permission|authorization)"
-            r"|lacks the required (?:data )?action|not authorized to perform"
-            r"|insufficient (?:permissions|privileges)|permission denied",
-        ),
-        (
-            Meaning.KEY_AUTH_DISABLED,
-            r"key[- ]based auth\w* (?:is )?disabled|local auth\w* (?:is )?disabled"
-            r"|(?:api[- ]?)?key auth\w* (?:is )?(?:disabled|not allowed)|disablelocalauth"
-            r"|authentication type[^.]{0,30}disabled",
-        ),
-        (Meaning.NETWORK_DENIED, _NETWORK_WORDS),
-        (
-            Meaning.TENANT_MISMATCH,
-            r"tenant[^.]{0,80}\b(?:does not match|doesn'?t match|mismatch|not match)"
-            r"|(?:wrong|invalid|mismatched|unexpected) tenant|must match the tenant"
-            r"|(?:wrong|invalid|unexpected) issuer",
-        ),
-        (Meaning.CUSTOM_SUBDOMAIN_REQUIRED, r"custom sub-?domain|subdomain[^.]{0,40}token"),
-        (
-            Meaning.DEPLOYMENT_MISSING,
-            r"deployment[^.]{0,80}\b(?:does not exist|doesn'?t exist|not found|could not be found"
-            r"|is not ready)"
-            r"|unknown model|model[^.]{0,60}\b(?:does not exist|not found|is not deployed)"
-            r"|no deployment",
-        ),
-        (
-            Meaning.MODEL_UNNAMED,
-            r"no model (?:name )?(?:was )?(?:specified|given|provided)|model name is required"
-            r"|(?:missing|requires?) (?:a |the )?model (?:name|parameter)",
-        ),
-        (
-            Meaning.PROJECT_MISSING,
-            r"project[^.]{0,60}\b(?:does not exist|doesn'?t exist|not found|could not be found)",
-        ),
-        (Meaning.RESOURCE_NOT_FOUND, r"\bnot found\b|does not exist|no such"),
-        (
-            Meaning.API_VERSION_REJECTED,
-            r"api[- ]?version[^.]{0,80}\b(?:not supported|unsupported|not allowed|is invalid"
-            r"|not valid|is required|is missing|must be)"
-            r"|(?:unsupported|invalid|missing|unknown) api[- ]?version"
-            r"|enabled only for api[- ]?versions|api[- ]version query parameter",
-        ),
-        (
-            Meaning.RETIRED,
-            r"\bretired\b|has been deprecated|no longer (?:supported|available)|decommissioned"
-            r"|end of life",
-        ),
-    )
+    (
+        Meaning.KEY_REJECTED,
+        ("key", "endpoint"),
+        r"invalid (?:subscription|api|access)[ -]?key"
+        r"|(?:subscription|api)[ -]?key[^.]{0,40}\b(?:invalid|incorrect|not valid|is wrong"
+        r"|revoked)"
+        r"|incorrect (?:api[ -]?)?key|wrong api endpoint|invalid_api_key|\binvalid key\b",
+    ),
+    (
+        Meaning.CREDENTIAL_MISSING,
+        ("missing", "provide", "no ", "authorization"),
+        r"missing (?:an? )?(?:api[ -]?key|credentials?|authorization)"
+        r"|(?:didn'?t|did not|must|need to) provide (?:an? |your )?(?:api[ -]?)?key"
+        r"|no (?:api[ -]?key|credentials?|authorization header)(?: was)? "
+        r"(?:provided|supplied|found)"
+        r"|authorization header (?:is )?(?:missing|not (?:present|provided))",
+    ),
+    (
+        Meaning.GATEWAY_KEY_MISSING,
+        ("subscription key", "ocp-apim"),
+        r"missing (?:a |the )?(?:application credentials or )?subscription key"
+        r"|subscription key (?:is )?(?:missing|required)|ocp-apim-subscription-key",
+    ),
+    (
+        Meaning.AUTHORIZATION_HEADER_REQUIRED,
+        ("authorization",),
+        r"header called authorization"
+        r"|(?:passed|sent|provided|supplied) (?:in|as|via) (?:an? |the )?authorization header"
+        r"|authorization header (?:is )?required|requires? (?:an? )?authorization header",
+    ),
+    (
+        Meaning.PERMISSION_DENIED,
+        ("have", "lacks", "authorized", "insufficient", "permission", "ensure"),
+        r"does not have (?:access|permission|authorization|the required)"
+        r"|doesn'?t have (?:access|permission|authorization)"
+        r"|lacks the required (?:data )?action|not authorized to perform"
+        r"|insufficient (?:permissions|privileges)|permission denied"
+        r"|please ensure that [^.]{0,160}\bhas microsoft\.cognitiveservices/[\w./*-]+ action",
+    ),
+    (
+        Meaning.KEY_AUTH_DISABLED,
+        ("disable", "not allowed"),
+        r"key[- ]based auth\w* (?:is )?disabled|local auth\w* (?:is )?disabled"
+        r"|(?:api[- ]?)?key auth\w* (?:is )?(?:disabled|not allowed)|disablelocalauth"
+        r"|authentication type[^.]{0,30}disabled",
+    ),
+    (
+        Meaning.NETWORK_DENIED,
+        ("network", "firewall", "access", "private", "traffic", "vnet", "ip address", "allowed"),
+        _NETWORK_WORDS,
+    ),
+    (Meaning.RESOURCE_BLOCKED, ("blocked",), r"resource has been (?:temporarily )?blocked"),
+    (
+        Meaning.TENANT_MISMATCH,
+        ("tenant", "issuer"),
+        r"tenant[^.]{0,80}\b(?:does not match|doesn'?t match|mismatch|not match)"
+        r"|must match the tenant|(?:wrong|invalid|unexpected) issuer",
+    ),
+    (
+        Meaning.CUSTOM_SUBDOMAIN_REQUIRED,
+        ("subdomain", "sub-domain"),
+        r"custom sub-?domain|subdomain[^.]{0,40}token",
+    ),
+    (
+        Meaning.DEPLOYMENT_MISSING,
+        ("deployment", "model"),
+        r"deployment[^.]{0,80}\b(?:does not exist|doesn'?t exist|not found|could not be found"
+        r"|is not ready)"
+        r"|unknown model|model[^.]{0,60}\b(?:does not exist|not found|is not deployed)"
+        r"|no deployment",
+    ),
+    (
+        Meaning.MODEL_UNNAMED,
+        ("model",),
+        r"no model (?:name )?(?:was )?(?:specified|given|provided)|model name is required"
+        r"|(?:missing|requires?) (?:a |the )?model (?:name|parameter)",
+    ),
+    (
+        Meaning.PROJECT_MISSING,
+        ("project",),
+        r"project[^.]{0,60}\b(?:does not exist|doesn'?t exist|not found|could not be found)",
+    ),
+    (Meaning.RESOURCE_NOT_FOUND, ("not found", "does not exist", "no such"), r"\bnot found\b"
+        r"|does not exist|no such"),
+    (
+        Meaning.API_VERSION_REJECTED,
+        ("version",),
+        r"api[- ]?version[^.]{0,80}\b(?:not supported|unsupported|not allowed|is invalid"
+        r"|not valid|is required|is missing|must be|not specified)"
+        r"|(?:unsupported|invalid|missing|unknown) api[- ]?version"
+        r"|enabled only for api[- ]?versions?|api[- ]version query parameter"
+        r"|please use api-version",
+    ),
+    (
+        Meaning.V1_VERSION_FORBIDDEN,
+        ("/v1",),
+        r"api[- ]?version[^.]{0,60}\bnot allowed[^.]{0,40}/v1",
+    ),
+    (Meaning.PREVIEW_REQUIRED, ("preview mode",), r"preview mode[^.]{0,40}api-version=preview"),
+    (
+        Meaning.MODEL_RETIRED,
+        ("deprecated", "retired", "no longer"),
+        r"\bmodel(?! inference)[^.]{0,80}\b(?:is|has been) (?:deprecated|retired)"
+        r"|(?:deprecated|retired) (?:and )?no longer available"
+        r"|retired model version",
+    ),
+    (
+        Meaning.OPERATION_NOT_FOR_MODEL,
+        ("does not work with",),
+        r"operation does not work with the specified model",
+    ),
+    (
+        Meaning.API_NOT_FOR_MODEL,
+        ("not supported", "supported by"),
+        r"model is not supported by the [\w ]{1,40}api|requested api is (?:currently )?not "
+        r"supported|model[^.]{0,60}\bnot supported (?:by|on|for) (?:this|the) (?:api|route"
+        r"|endpoint|operation)",
+    ),
+    (
+        Meaning.RETIRED,
+        ("retired", "deprecated", "no longer", "decommission", "end of life"),
+        r"\bretired\b|has been deprecated|no longer (?:supported|available)|decommissioned"
+        r"|end of life",
+    ),
+    (
+        Meaning.THROTTLED,
+        ("rate", "limit", "quota", "too many"),
+        r"rate limit|exceeded (?:the )?(?:token )?rate|too many requests|exceeded [^.]{0,40}"
+        r"quota|quota[^.]{0,40}exceeded|call rate limit",
+    ),
+    (
+        Meaning.CONTENT_FILTERED,
+        ("content", "filter", "responsible"),
+        r"content management policy|content filter|filtered due to|responsible ai policy",
+    ),
+    (
+        Meaning.BACKEND_AUTH_FAILED,
+        ("backend",),
+        r"failed to authenticate to backend",
+    ),
 )
-_EXPIRED = re.compile(
+_compiled: dict[Meaning, re.Pattern[str]] = {}
+
+
+def _pattern(meaning: Meaning, source: str) -> re.Pattern[str]:
+    pattern = _compiled.get(meaning)
+    if pattern is None:
+        pattern = _compiled[meaning] = re.compile(source)
+    return pattern
+
+
+_EXPIRED_SOURCE = (
     r"token[^.]{0,40}\bexpired|expired[^.]{0,20}\btoken|lifetime validation failed|idx10223"
     r"|token expir\w*[^.]{0,80}\bearlier than"
 )
-_AUDIENCE = re.compile(
+_AUDIENCE_SOURCE = (
     r"(?:invalid|incorrect|wrong|unexpected) audience|audience.{0,60}?\b(?:invalid|mismatch"
     r"|wrong|not (?:valid|allowed))|audience validation failed|idx10214"
 )
-_AUDIENCE_LIST = re.compile(r"audience[^()]{0,60}\(([^()]{1,300})\)", re.IGNORECASE)
-_AUDIENCE_SPLIT = re.compile(r"\s+or\s+|\s*,\s*|\s+and\s+|\s+")
-_PRINCIPAL = re.compile(
-    r"(?:principal|object id)\s+(?:[`'\"]([^`'\"\s]{1,128})[`'\"]"
-    r"|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))",
-    re.IGNORECASE,
-)
-_DATA_ACTION = re.compile(r"data action\s+[`'\"]?([A-Za-z0-9./*_-]{3,200})", re.IGNORECASE)
-_OPERATION = re.compile(r"to perform\s+[`'\"]?([A-Z]{3,7}\s+[^`'\"\s]{1,200})")
-_TENANT = re.compile(r"token tenant\s+[`'\"]?([^`'\"\s]{1,64})", re.IGNORECASE)
-_MODEL = re.compile(r"unknown model:?\s*[`'\"]?([\w.:/-]{1,128})", re.IGNORECASE)
+_lazy: dict[str, re.Pattern[str]] = {}
+
+
+def _regex(name: str, source: str, flags: int = 0) -> re.Pattern[str]:
+    pattern = _lazy.get(name)
+    if pattern is None:
+        pattern = _lazy[name] = re.compile(source, flags)
+    return pattern
 
 
 def _is_catch_all(text: str) -> bool:
@@ -258,35 +331,40 @@ def read_meanings(
         if by_reason is not None and by_reason is not Meaning.RESOURCE_NOT_FOUND:
             found.add(by_reason)
     if text:
-        found.update(
-            meaning
-            for meaning, keywords, pattern in _PATTERNS
-            if any(word in text for word in keywords) and pattern.search(text)
-        )
+        for meaning, keywords, source in _SOURCES:
+            if any(word in text for word in keywords) and _pattern(meaning, source).search(text):
+                found.add(meaning)
         if not _is_catch_all(text):
-            if ("expir" in text or "lifetime" in text or "idx10223" in text) and _EXPIRED.search(
-                text
-            ):
+            if ("expir" in text or "lifetime" in text or "idx10223" in text) and _regex(
+                "expired", _EXPIRED_SOURCE
+            ).search(text):
                 found.update((Meaning.TOKEN_EXPIRED, Meaning.TOKEN_REJECTED))
-            if ("audience" in text or "idx10214" in text) and _AUDIENCE.search(text):
+            if ("audience" in text or "idx10214" in text) and _regex(
+                "audience", _AUDIENCE_SOURCE
+            ).search(text):
                 found.update((Meaning.AUDIENCE_REJECTED, Meaning.TOKEN_REJECTED))
     if found & {Meaning.TOKEN_EXPIRED, Meaning.AUDIENCE_REJECTED}:
         found.add(Meaning.TOKEN_REJECTED)
     if found & {Meaning.DEPLOYMENT_MISSING, Meaning.PROJECT_MISSING}:
         found.add(Meaning.RESOURCE_NOT_FOUND)
+    if found & {Meaning.V1_VERSION_FORBIDDEN, Meaning.PREVIEW_REQUIRED}:
+        found.add(Meaning.API_VERSION_REJECTED)
+    if Meaning.MODEL_RETIRED in found:
+        found.discard(Meaning.RETIRED)
     if Meaning.GATEWAY_KEY_MISSING in found:
-        found.add(Meaning.CREDENTIAL_MISSING)
+        found.discard(Meaning.CREDENTIAL_MISSING)
     return frozenset(found)
 
 
 def expected_audiences_in(message: str | None) -> tuple[str, ...]:
     """The audiences a "token rejected" message lists in parentheses, as written."""
-    if not message:
+    if not message or "audience" not in message.lower():
         return ()
-    match = _AUDIENCE_LIST.search(message)
-    if match is None:
+    found = _regex("audience-list", r"audience[^()]{0,60}\(([^()]{1,300})\)", re.I).search(message)
+    if found is None:
         return ()
-    items = (item.strip(" `'\"") for item in _AUDIENCE_SPLIT.split(match.group(1)))
+    parts = _regex("audience-split", r"\s+or\s+|\s*,\s*|\s+and\s+|\s+").split(found.group(1))
+    items = (item.strip(" `'\"") for item in parts)
     return tuple(
         item for item in items if item.startswith(("http://", "https://", "urn:", "api://"))
     )
@@ -294,29 +372,65 @@ def expected_audiences_in(message: str | None) -> tuple[str, ...]:
 
 def principal_in(message: str | None) -> str | None:
     """The principal a permission message names (an object id, or a masked placeholder)."""
-    match = _PRINCIPAL.search(message or "")
-    return (match.group(1) or match.group(2)) if match else None
+    if not message:
+        return None
+    found = _regex(
+        "principal",
+        r"(?:principal|object id)\s+(?:[`'\"]([^`'\"\s]{1,128})[`'\"]"
+        r"|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|<[\w-]{1,40}>))",
+        re.I,
+    ).search(message)
+    return (found.group(1) or found.group(2)) if found else None
 
 
 def data_action_in(message: str | None) -> str | None:
     """The data action a permission message says is missing."""
-    match = _DATA_ACTION.search(message or "")
-    return match.group(1).rstrip(".") if match else None
+    if not message:
+        return None
+    found = _regex(
+        "data-action", r"(?:data action|has)\s+[`'\"]?(Microsoft\.[A-Za-z0-9./*_-]{3,200})", re.I
+    ).search(message)
+    return found.group(1).rstrip(".") if found else None
 
 
 def operation_in(message: str | None) -> str | None:
     """The ``METHOD /path`` operation a permission message names."""
-    match = _OPERATION.search(message or "")
-    return match.group(1) if match else None
+    if not message:
+        return None
+    found = _regex("operation", r"to perform\s+[`'\"]?([A-Z]{3,7}\s+[^`'\"\s]{1,200})").search(
+        message
+    )
+    return found.group(1) if found else None
 
 
 def tenant_in(message: str | None) -> str | None:
     """The token's tenant as a tenant-mismatch message states it."""
-    match = _TENANT.search(message or "")
-    return match.group(1).rstrip(".") if match else None
+    if not message:
+        return None
+    found = _regex("tenant", r"token tenant\s+[`'\"]?([^`'\"\s]{1,64})", re.I).search(message)
+    return found.group(1).rstrip(".") if found else None
 
 
 def model_in(message: str | None) -> str | None:
-    """The model name an "unknown model" message names."""
-    match = _MODEL.search(message or "")
-    return match.group(1).rstrip(".") if match else None
+    """The model name an "unknown model" (or "does not work with the specified model")
+    message names."""
+    if not message:
+        return None
+    found = _regex(
+        "model",
+        r"(?:unknown model:?|specified model,?|model)\s*[`'\"]?([\w.:/-]{1,128})",
+        re.I,
+    ).search(message)
+    if found is None or found.group(1).lower() in ("is", "the", "name", "associated"):
+        return None
+    return found.group(1).rstrip(".,")
+
+
+def minimum_version_in(message: str | None) -> str | None:
+    """The api-version a "enabled only for api-version X and later" message names."""
+    if not message:
+        return None
+    found = _regex(
+        "minimum", r"only for api[- ]?versions?\s+([\w.-]{6,32})\s+and later", re.I
+    ).search(message)
+    return found.group(1) if found else None

@@ -1,109 +1,147 @@
-"""FD401 retired-api: the call used the retired Azure AI Model Inference API (or its SDK)."""
+"""FD401 retired-api: the call used a retired API, SDK or endpoint (the Model Inference API and
+the azure-ai-inference SDK, the Assistants API, GitHub Models on Azure, On Your Data, DALL-E 2's
+route); the dates are in :mod:`foundry_doctor.knowledge.retirements`."""
 
 from __future__ import annotations
 
-import datetime
-
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.facts.endpoints import cloud_tld
-from foundry_doctor.rules.base import AGGRAVATING, CERTAIN, LIKELY, SECONDARY_MIN, STRONG, Rule
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.knowledge.clients import client_spec, expected_endpoint
+from foundry_doctor.knowledge.retirements import SurfaceRetirement, retirement
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
+from foundry_doctor.rules.fixes import client_line
 from foundry_doctor.rules.meaning import Meaning
 
-#: The Azure AI Model Inference API (/models/**) and azure-ai-inference were retired this day.
-RETIREMENT = datetime.datetime(2026, 8, 26, tzinfo=datetime.timezone.utc)
-_RETIREMENT_DAY = RETIREMENT.strftime("%Y-%m-%d")
+
+def retired_surfaces(ctx: RuleContext) -> list[SurfaceRetirement]:
+    """The retired surfaces this call used: its operation's, its route's, its host's and its
+    client SDK's."""
+    found: list[SurfaceRetirement] = []
+    keys: list[str] = []
+    match = ctx.match
+    if match is not None and match.operation is not None and match.operation.retired:
+        keys.append(match.operation.retired)
+    surface = ctx.surface
+    if surface is not None and surface.retired:
+        keys.append(surface.retired)
+    if ctx.site is not None and ctx.site.host_family.retired:
+        keys.append(ctx.site.host_family.retired)
+    if ctx.client == "azure-ai-inference":
+        keys.append("azure-ai-inference")
+    for key in dict.fromkeys(keys):
+        found.append(retirement(key))
+    return found
+
+
+def _route_retired(ctx: RuleContext, gone: list[SurfaceRetirement]) -> bool:
+    return any(item.key != "azure-ai-inference" for item in gone)
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status not in (400, 401, 403, 404, 410):
+    gone = retired_surfaces(ctx)
+    if not gone:
         return None
-    on_models = ctx.route == "models"
-    inference_sdk = ctx.client == "azure-ai-inference"
-    if not (on_models or inference_sdk):
-        return None
-    retired = ctx.now >= RETIREMENT.timestamp()
+    past = [item for item in gone if ctx.now >= item.effective_at()]
     stated = ctx.says(Meaning.RETIRED)
-    quiet_404 = ctx.status in (404, 410) and (
-        ctx.body_is_silent or ctx.meanings <= {Meaning.RESOURCE_NOT_FOUND}
-    )
+    quiet = ctx.status in (None, 404, 410) and ctx.only_not_found
     if stated:
-        score = CERTAIN
-    elif retired and on_models and quiet_404:
-        score = LIKELY
-    elif retired:
-        score = AGGRAVATING
+        tier = Tier.CERTAIN
+    elif past and _route_retired(ctx, past) and quiet:
+        tier = Tier.LIKELY
     else:
-        score = SECONDARY_MIN
-    return _finding(ctx, score, retired=retired or stated)
+        tier = Tier.NOTE
+    return _finding(ctx, gone, tier, retired=bool(past) or stated)
 
 
 def static(ctx: RuleContext) -> Finding | None:
-    """A configuration that uses the Model Inference API or azure-ai-inference at all."""
-    if not (ctx.route == "models" or ctx.client == "azure-ai-inference"):
+    """A configuration that uses a retired surface at all."""
+    gone = retired_surfaces(ctx)
+    if not gone:
         return None
-    retired = ctx.now >= RETIREMENT.timestamp()
-    return _finding(ctx, STRONG if retired else SECONDARY_MIN, retired=retired)
+    past = any(ctx.now >= item.effective_at() for item in gone)
+    return _finding(ctx, gone, Tier.STRONG if past else Tier.NOTE, retired=past)
 
 
-def _finding(ctx: RuleContext, score: int, *, retired: bool) -> Finding:
-    on_models = ctx.route == "models"
-    inference_sdk = ctx.client == "azure-ai-inference"
-    resource = ctx.resource or "<resource>"
-    tld = cloud_tld(ctx.site.cloud) if ctx.site is not None else "com"
-    model = ctx.facts.model or "<deployment name>"
-    what = "the Model Inference API (/models)" if on_models else "the azure-ai-inference SDK"
+def _finding(
+    ctx: RuleContext, gone: list[SurfaceRetirement], tier: Tier, *, retired: bool
+) -> Finding:
+    names = " and ".join(item.what for item in gone)
     if retired:
+        told = " and ".join(f"{item.what}, retired {item.when()}" for item in gone)
         explanation = (
-            f"This call used {what}, which Microsoft retired on {_RETIREMENT_DAY}. Retired "
-            "routes stop answering (or answer 404) and get no fixes; move to the v1 API."
+            f"This call used {told}. Retired surfaces stop answering (or answer 404) and get "
+            f"no fixes; move to {gone[0].replacement}."
         )
     else:
         explanation = (
-            f"This call used {what}, which is deprecated and retires on {_RETIREMENT_DAY}. "
-            "Plan the move to the v1 API."
+            f"This call used {names}, which is deprecated and retires on "
+            f"{max(item.effective for item in gone)}. Plan the move to {gone[0].replacement}."
         )
     return RULE.finding(
         explanation,
-        score=score,
-        evidence=(
-            Evidence("route", "/models") if on_models else None,
-            Evidence("client", "azure-ai-inference") if inference_sdk else None,
-            Evidence("retirement date", _RETIREMENT_DAY),
+        tier=tier,
+        evidence=tuple(
+            Evidence("retired", f"{item.what.split(' (')[0]}", expected=item.replacement)
+            for item in gone
         ),
-        fix=(
-            f'OpenAI(base_url="https://{resource}.openai.azure.{tld}/openai/v1/", api_key=...) '
-            f'and model="{model}" in client.chat.completions.create(...)',
-            "for Entra ID: api_key=get_bearer_token_provider(DefaultAzureCredential(), "
-            '"https://cognitiveservices.azure.com/.default")',
-        ),
+        fix=_fix(ctx, gone),
+        actions=[actions.migrate(item.key) for item in gone],
     )
+
+
+def _fix(ctx: RuleContext, gone: list[SurfaceRetirement]) -> list[str]:
+    keys = {item.key for item in gone}
+    if keys & {"models-api", "azure-ai-inference", "github-models", "dall-e-2"}:
+        spec = client_spec("openai.OpenAI")
+        endpoint = expected_endpoint(spec, ctx.resource, ctx.cloud)
+        model = ctx.model or "<deployment name>"
+        lines = [
+            client_line(ctx, spec=spec, endpoint=endpoint, auth="key")
+            + f' and model="{model}" in client.chat.completions.create(...)',
+            "for Entra ID: " + client_line(ctx, spec=spec, endpoint=endpoint, auth="token"),
+        ]
+        if "github-models" in keys:
+            lines.insert(0, "deploy the model on a Foundry resource and call its v1 endpoint")
+        return lines
+    if "assistants-api" in keys:
+        return [
+            "move to Foundry Agents: AIProjectClient(endpoint=\"https://<resource>.services.ai."
+            "azure.com/api/projects/<project>\", credential=DefaultAzureCredential()) and its "
+            "agents and Responses API",
+        ]
+    return [f"move to {gone[0].replacement}"]
 
 
 RULE = Rule(
     code="FD401",
     slug="retired-api",
-    title="The call used the retired Model Inference API",
+    title="The call used a retired API",
     meaning=(
-        "The Azure AI Model Inference API (https://<resource>.services.ai.azure.com/models/...) "
-        "and the azure-ai-inference SDK built on it were retired on 2026-08-26. The OpenAI v1 "
+        "Microsoft retired several surfaces: the Azure AI Model Inference API "
+        "(https://<resource>.services.ai.azure.com/models/...) on 2026-08-26, the "
+        "azure-ai-inference SDK built on it in 2026 (dates given as 2026-05-30 and 2026-08-26), "
+        "the Azure OpenAI Assistants API on 2026-08-26, GitHub Models' Azure endpoint "
+        "(retired with GitHub Models on 2026-07-30), On Your Data on 2026-10-14. The OpenAI v1 "
         "API on the same resource serves the same deployments, OpenAI and other models alike."
     ),
     detection=(
-        "A request to the /models route or from azure-ai-inference: the main cause when the "
-        "service says the API is retired or a /models call gets a bare 404 after the "
-        "retirement date; otherwise a note next to the real cause."
+        "A request to a retired route or operation, a retired host, or from the retired SDK: "
+        "the main cause when the service says the API is retired or a retired route gets a "
+        "bare 404 after its date; otherwise a note next to the real cause."
     ),
     remedy=(
         "Use the OpenAI class with base_url=https://<resource>.openai.azure.com/openai/v1/ and "
-        "model=<deployment name> (Entra ID: get_bearer_token_provider with the "
-        "cognitiveservices scope)."
+        "model=<deployment name>; Foundry Agents in place of the Assistants API."
     ),
     example=(
         "POST https://myres.services.ai.azure.com/models/chat/completions"
         "?api-version=2024-05-01-preview after 2026-08-26 -> 404."
     ),
     detect=detect,
+    claims=claims(
+        400, 401, 403, 404, 410, meanings=(Meaning.RETIRED, Meaning.RESOURCE_NOT_FOUND)
+    ),
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle",
     static=static,
 )

@@ -1,38 +1,140 @@
 """FD400 sdk-outdated: an installed SDK release has a known bug behind (or next to) this
-failure."""
+failure.
+
+The releases and their bugs are data (:mod:`foundry_doctor.knowledge.sdk_issues`); each names
+the symptom it produces, and this rule knows how each symptom shows in a failed call. A failure
+that shows the symptom is explained by the bug; any other failure of a client running that
+release only gets the upgrade advice, as a note.
+"""
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.rules.base import AGGRAVATING, LIKELY, Rule
+from collections.abc import Callable, Iterator, Mapping
+
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.knowledge.retirements import retirement
+from foundry_doctor.knowledge.sdk_issues import SDK_ISSUES, SdkIssue, Symptom
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.known_issues import affecting
+from foundry_doctor.rules.meaning import Meaning
+from foundry_doctor.rules.version_order import version_key
+
+
+def _key_went_as_bearer(ctx: RuleContext) -> bool:
+    if ctx.status not in (None, 401):
+        return False
+    if ctx.auth_known:
+        shape = ctx.bearer == "opaque" and not ctx.api_key_sent
+    else:
+        shape = ctx.credential == "api-key"
+    return shape and (ctx.says(Meaning.TOKEN_REJECTED) or ctx.body_is_silent)
+
+
+def _retry_kept_stale_token(ctx: RuleContext) -> bool:
+    if ctx.status not in (None, 401):
+        return False
+    expired = ctx.token_expired or ctx.says(Meaning.TOKEN_EXPIRED)
+    return expired and (ctx.credential in (None, "token") or ctx.bearer == "jwt")
+
+
+def _project_client_scope(ctx: RuleContext) -> bool:
+    return ctx.status in (None, 401) and ctx.says(Meaning.TOKEN_REJECTED) and ctx.on_project
+
+
+def _credential_not_sent(ctx: RuleContext) -> bool:
+    return ctx.status in (None, 401) and (
+        ctx.sent_nothing or ctx.says(Meaning.CREDENTIAL_MISSING)
+    )
+
+
+def _token_provider_as_key(ctx: RuleContext) -> bool:
+    return (
+        ctx.status in (None, 401)
+        and ctx.credential == "token"
+        and ctx.bearer == "opaque"
+        and (ctx.says(Meaning.TOKEN_REJECTED, Meaning.KEY_REJECTED) or ctx.body_is_silent)
+    )
+
+
+_SYMPTOMS: Mapping[Symptom, Callable[[RuleContext], bool]] = {
+    "key-sent-as-bearer": _key_went_as_bearer,
+    "stale-token-on-retry": _retry_kept_stale_token,
+    "project-client-scope": _project_client_scope,
+    "credential-not-sent": _credential_not_sent,
+    "token-provider-as-key": _token_provider_as_key,
+}
+
+
+def affects(issue: SdkIssue, version: str) -> bool:
+    """Whether ``version`` of ``issue.package`` carries the bug."""
+    key = version_key(version)
+    fixed = version_key(issue.fixed)
+    if key is None or fixed is None or key >= fixed:
+        return False
+    introduced = version_key(issue.introduced) if issue.introduced else None
+    return introduced is None or key >= introduced
+
+
+def affecting(ctx: RuleContext) -> Iterator[tuple[SdkIssue, str]]:
+    """The known issues whose affected range holds an SDK version in the facts, with that
+    version."""
+    versions = ctx.facts.sdk_versions
+    if not versions:
+        return
+    lowered = {
+        name.lower(): value
+        for name, value in versions.items()
+        if isinstance(name, str) and isinstance(value, str)
+    }
+    for issue in SDK_ISSUES:
+        version = lowered.get(issue.package)
+        if version is not None and affects(issue, version):
+            yield issue, version
 
 
 def _project_endpoint(ctx: RuleContext) -> str:
     for info in (ctx.configured, ctx.request):
-        if info is not None and info.route == "project" and info.project:
+        if info is not None and info.project:
             return f"{info.origin}/api/projects/{info.project}"
     return "<project endpoint>"
 
 
-def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status not in (400, 401, 403, 404):
-        return None
+def _upgrade(issue: SdkIssue) -> str:
+    line = f"upgrade {issue.package} to {issue.fixed} or later ({issue.reference})"
+    if issue.retired:
+        gone = retirement(issue.retired)
+        line += (
+            f" - a stopgap: {issue.package} was retired {gone.when()}; the lasting fix is "
+            f"{gone.replacement}"
+        )
+    return line
+
+
+def _lines(ctx: RuleContext, *, symptoms: bool) -> tuple[list[str], list[str], list[Evidence], list[str], set[str]]:
     explaining: list[str] = []
     nearby: list[str] = []
     evidence: list[Evidence] = []
     fix: list[str] = []
+    acted: set[str] = set()
     for issue, version in affecting(ctx):
-        matches = issue.symptom(ctx)
+        matches = symptoms and _SYMPTOMS[issue.symptom](ctx)
         if not matches and ctx.client not in issue.clients:
             continue  # installed, but not what made this call
         line = f"{issue.package} {version}: {issue.summary} (fixed in {issue.fixed})"
         (explaining if matches else nearby).append(line)
         evidence.append(Evidence(f"{issue.package} version", version, expected=f">= {issue.fixed}"))
-        fix.append(f"upgrade {issue.package} to {issue.fixed} or later ({issue.reference})")
+        fix.append(_upgrade(issue))
+        acted.add(actions.upgrade(issue.package))
+        if issue.retired:
+            acted.add(actions.migrate(issue.retired))
         if matches and issue.workaround:
             fix.append(issue.workaround.replace("<project endpoint>", _project_endpoint(ctx)))
+    return explaining, nearby, evidence, fix, acted
+
+
+def detect(ctx: RuleContext) -> Finding | None:
+    explaining, nearby, evidence, fix, acted = _lines(ctx, symptoms=True)
     if not explaining and not nearby:
         return None
     if explaining:
@@ -48,31 +150,25 @@ def detect(ctx: RuleContext) -> Finding | None:
         )
     return RULE.finding(
         explanation,
-        score=LIKELY if explaining else AGGRAVATING,
+        tier=Tier.LIKELY if explaining else Tier.NOTE,
         evidence=evidence,
         fix=fix,
+        actions=acted,
     )
 
 
 def static(ctx: RuleContext) -> Finding | None:
     """An installed release with a known bug that affects this kind of client."""
-    lines: list[str] = []
-    evidence: list[Evidence] = []
-    fix: list[str] = []
-    for issue, version in affecting(ctx):
-        if ctx.client not in issue.clients:
-            continue
-        lines.append(f"{issue.package} {version}: {issue.summary} (fixed in {issue.fixed})")
-        evidence.append(Evidence(f"{issue.package} version", version, expected=f">= {issue.fixed}"))
-        fix.append(f"upgrade {issue.package} to {issue.fixed} or later ({issue.reference})")
-    if not lines:
+    _, nearby, evidence, fix, acted = _lines(ctx, symptoms=False)
+    if not nearby:
         return None
     return RULE.finding(
         "An installed SDK release has a known authentication bug that affects this kind of "
-        "client: " + "; ".join(lines) + ".",
-        score=LIKELY,
+        "client: " + "; ".join(nearby) + ".",
+        tier=Tier.LIKELY,
         evidence=evidence,
         fix=fix,
+        actions=acted,
     )
 
 
@@ -83,14 +179,16 @@ RULE = Rule(
     meaning=(
         "Several SDK releases had bugs that break authentication: azure-ai-inference before "
         "1.0.0b5 sent keys only as a bearer token; openai before 1.35.12 kept an expired "
-        "Entra token on retries; azure-ai-projects 2.0.0b1-2.0.0b2 gave get_openai_client() a "
-        "token the project endpoint refuses; @azure/openai 1.0.0-beta.1 dropped the key. "
-        "Microsoft's troubleshooting advice is to upgrade the SDKs before anything else."
+        "Entra token on retries; openai before 1.106.0 could not take a token provider as "
+        "api_key; azure-ai-projects 2.0.0b1-2.0.0b2 gave get_openai_client() a token the "
+        "project endpoint refuses; @azure/openai 1.0.0-beta.1 dropped the key. Microsoft's "
+        "troubleshooting advice is to upgrade the SDKs before anything else (for the retired "
+        "azure-ai-inference, to migrate)."
     ),
     detection=(
-        "The SDK versions in the facts against a table of known issues; a failure that looks "
-        "like the issue's symptom is explained by it, any other failure of that client only "
-        "gets the upgrade advice."
+        "The SDK versions in the facts against a table of known issues; a failure that shows "
+        "the issue's symptom is explained by it, any other failure of that client only gets "
+        "the upgrade advice."
     ),
     remedy="Upgrade the package to the fixed release named in the finding (or later).",
     example=(
@@ -98,6 +196,19 @@ RULE = Rule(
         "'audience is incorrect (https://ai.azure.com/)'."
     ),
     detect=detect,
+    claims=claims(
+        400,
+        401,
+        403,
+        404,
+        meanings=(
+            Meaning.TOKEN_REJECTED,
+            Meaning.TOKEN_EXPIRED,
+            Meaning.CREDENTIAL_MISSING,
+            Meaning.KEY_REJECTED,
+        ),
+    ),
+    azure_only=False,
     docs_url=(
         "https://learn.microsoft.com/azure/ai-foundry/foundry-models/how-to/configure-entra-id"
     ),

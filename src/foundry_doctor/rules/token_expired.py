@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.facts.endpoints import cognitive_audience
-from foundry_doctor.rules.base import LIKELY, POSSIBLE, STRONG, Rule
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.fixes import scope_of, token_client_line
+from foundry_doctor.rules.fixes import client_line
 from foundry_doctor.rules.meaning import Meaning
 
 
@@ -22,8 +22,6 @@ def _age(seconds: float) -> str:
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status != 401 or ctx.names_other_cause():
-        return None
     if ctx.auth_known and ctx.bearer != "jwt":
         return None
     if not (ctx.says(Meaning.TOKEN_REJECTED) or ctx.body_is_silent):
@@ -36,8 +34,6 @@ def detect(ctx: RuleContext) -> Finding | None:
         return None
     if not ctx.now_observed and ctx.audience_refused:
         return None  # the audience alone explains it; expiry cannot be judged without the time
-    audiences = ctx.accepted_audiences()
-    scope = scope_of(audiences[0] if audiences else cognitive_audience("public"))
     evidence: list[Evidence | None] = []
     missing: list[str] = []
     if exp is not None:
@@ -52,7 +48,7 @@ def detect(ctx: RuleContext) -> Finding | None:
         evidence.append(
             Evidence("time of the call" if ctx.now_observed else "time now", ctx.time_text(ctx.now))
         )
-        score = STRONG if ctx.now_observed else POSSIBLE + 5
+        tier = Tier.STRONG if ctx.now_observed else Tier.POSSIBLE
         if not ctx.now_observed:
             missing.append("the time of the failed call")
     else:
@@ -60,18 +56,25 @@ def detect(ctx: RuleContext) -> Finding | None:
             "The service says the token has expired. Entra ID access tokens live about an hour; "
             "a token fetched once and reused fails from then on."
         )
-        score = LIKELY
+        tier = Tier.LIKELY
     evidence.append(ctx.message_evidence())
     return RULE.finding(
         explanation,
-        score=score,
+        tier=tier,
         evidence=evidence,
         fix=(
-            "let the client fetch tokens itself instead of passing a fixed one: "
-            + token_client_line(ctx, scope),
+            (
+                "give the client a token provider, so that it fetches a fresh token before the "
+                "old one expires, instead of a token fetched once: "
+                if ctx.spec.endpoint_argument
+                else "get a fresh token for each call (or let a token provider do it) instead of "
+                "reusing one fetched once: "
+            )
+            + client_line(ctx, auth="token"),
             "if the credential is the Azure CLI or azd, sign in again (az login / azd auth login)",
         ),
         missing_facts=missing,
+        actions=(actions.TOKEN_SCOPE, actions.SIGN_IN),
     )
 
 
@@ -99,5 +102,7 @@ RULE = Rule(
         "every call gets 401."
     ),
     detect=detect,
+    claims=claims(401, meanings=(Meaning.TOKEN_REJECTED, Meaning.TOKEN_EXPIRED)),
+    guess_title="Possibly an expired token",
     docs_url="https://learn.microsoft.com/entra/identity-platform/access-tokens#token-lifetime",
 )

@@ -2,56 +2,61 @@
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.facts.endpoints import cognitive_audience
-from foundry_doctor.rules.base import STRONG, Rule
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.fixes import scope_of, token_client_line
+from foundry_doctor.rules.fixes import client_line
 from foundry_doctor.rules.meaning import Meaning
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status != 401 or not ctx.sent_nothing:
+    if not ctx.sent_nothing:
         return None
-    if ctx.names_other_cause(Meaning.KEY_REJECTED) or ctx.says(Meaning.PERMISSION_DENIED):
+    if ctx.says(Meaning.PERMISSION_DENIED, Meaning.GATEWAY_KEY_MISSING):
         return None
-    audiences = ctx.accepted_audiences()
-    scope = scope_of(audiences[0] if audiences else cognitive_audience("public"))
     configured = ctx.credential
     if configured in ("api-key", "token"):
         what = "an API key" if configured == "api-key" else "an Entra ID token credential"
         explanation = (
             f"The client was configured with {what}, but the request reached the service with "
-            "neither an 'Authorization' nor an 'api-key' header: the credential never got "
+            "no credential header at all ('Authorization', 'api-key'): the credential never got "
             "attached. Usually the variable that should hold it was empty, or the library "
             "version drops it (see any sdk-outdated finding)."
         )
     else:
         explanation = (
-            "The request reached the service with neither an 'Authorization: Bearer' nor an "
-            "'api-key' header, so there was nothing to authenticate. The service's 401 lists "
-            "several possible causes; with no credential sent, it is this one."
+            "The request reached the service with no credential header at all (neither "
+            "'Authorization: Bearer' nor a key header), so there was nothing to authenticate. "
+            "The answer may list several possible causes; with no credential sent, it is this "
+            "one."
         )
-    fix = [
-        "for Entra ID: " + token_client_line(ctx, scope),
-        "for a key: send it in the 'api-key' header (AzureOpenAI(api_key=...), "
-        "AzureKeyCredential(...) for azure-ai-inference); keys are under the resource's "
-        "'Keys and Endpoint' page",
-    ]
-    if ctx.family == "openai-platform":
+    fix: list[str]
+    if ctx.on_project:
+        fix = ["project endpoints take Entra ID tokens only: " + client_line(ctx, auth="token")]
+    elif ctx.host_kind == "azure":
+        fix = [
+            "for Entra ID: " + client_line(ctx, auth="token"),
+            "for a key: " + client_line(ctx, auth="key") + " (the key is on the resource's "
+            "'Keys and Endpoint' page)",
+        ]
+    elif ctx.family == "openai-platform":
         fix = ["api.openai.com takes its key as 'Authorization: Bearer <key>'"]
+    else:
+        fix = ["send the credential the server expects, in the header it reads"]
     if configured in ("api-key", "token"):
         fix.insert(0, "check that the variable holding the credential is set where the app runs")
     return RULE.finding(
         explanation,
-        score=STRONG,
+        tier=Tier.STRONG,
         evidence=(
             Evidence("Authorization header", "absent"),
-            Evidence("api-key header", "absent"),
+            Evidence("key headers", "absent"),
             Evidence("credential configured", configured) if configured else None,
             ctx.message_evidence(),
         ),
         fix=fix,
+        actions=(actions.CREDENTIAL_HEADER,),
     )
 
 
@@ -61,23 +66,27 @@ RULE = Rule(
     title="The request carried no credential",
     meaning=(
         "Neither an Entra ID bearer token nor an API key reached the service. The 401 that "
-        "comes back mentions a missing, invalid, expired or wrong-audience token all at once; "
-        "here the first one applies."
+        "comes back mentions a missing, invalid, expired or wrong-audience token all at once "
+        "(or, on some hosts, an invalid key); here the missing credential is the cause."
     ),
     detection=(
-        "A 401 whose request had no 'Authorization' header and no 'api-key' header (the "
-        "request headers must have been observed; a pasted message alone cannot show it)."
+        "A 401 whose request had no 'Authorization' header and no key header (the request "
+        "headers must have been observed; a pasted message alone cannot show it)."
     ),
     remedy=(
-        "Attach a credential: a token provider for the endpoint's audience "
-        "(https://cognitiveservices.azure.com/.default for Azure OpenAI and Foundry models, "
-        "https://ai.azure.com/.default for project endpoints), or the resource's key in the "
-        "'api-key' header. When the client was given one, find where it got lost."
+        "Attach a credential: a token provider for the endpoint's audience, or the resource's "
+        "key in the 'api-key' header. When the client was given one, find where it got lost."
     ),
     example=(
         "requests.post('https://myres.openai.azure.com/openai/deployments/gpt-4o/chat/"
         "completions?api-version=2024-10-21', json=...) without headers -> 401."
     ),
     detect=detect,
+    claims=claims(
+        401,
+        meanings=(Meaning.CREDENTIAL_MISSING, Meaning.KEY_REJECTED, Meaning.TOKEN_REJECTED),
+    ),
+    supersedes=frozenset({"invalid-api-key"}),
+    azure_only=False,
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/how-to/managed-identity",
 )

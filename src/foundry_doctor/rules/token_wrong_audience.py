@@ -1,12 +1,14 @@
-"""FD102 token-wrong-audience: the token was issued for another service."""
+"""FD102 token-wrong-audience: the token was issued for another audience."""
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.facts.endpoints import ML_AUDIENCE, normalize_audience
-from foundry_doctor.rules.base import CERTAIN, LIKELY, POSSIBLE, STRONG, Rule
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.facts.endpoints import normalize_audience
+from foundry_doctor.knowledge.routes import ML_AUDIENCE
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.fixes import scope_of, token_client_line
+from foundry_doctor.rules.fixes import client_line, recommended_audience, scope_of, scope_statement
 from foundry_doctor.rules.meaning import Meaning
 
 _WHY = {
@@ -17,10 +19,6 @@ _WHY = {
     "https://management.azure.com": (
         "That is Azure Resource Manager (the control plane); its tokens do not open the data plane."
     ),
-    "https://cognitiveservices.azure.com": (
-        "That audience is for Azure OpenAI and Foundry model endpoints, not for this one."
-    ),
-    "https://ai.azure.com": "That audience is for Foundry project endpoints.",
 }
 
 
@@ -28,13 +26,13 @@ def _requested_audiences(ctx: RuleContext) -> tuple[str, ...]:
     scopes = ctx.facts.scopes
     if scopes:
         return tuple(normalize_audience(scope) for scope in scopes if isinstance(scope, str))
-    if ctx.client == "azure-ai-inference" and ctx.credential == "token":
-        return (ML_AUDIENCE,)  # the SDK's default scope
+    if ctx.credential == "token" and ctx.spec.default_scope:
+        return (normalize_audience(ctx.spec.default_scope),)  # the SDK's default scope
     return ()
 
 
 def _finding(
-    ctx: RuleContext, actual: str, expected: tuple[str, ...], score: int, source: str
+    ctx: RuleContext, actual: str, expected: tuple[str, ...], tier: Tier, source: str
 ) -> Finding:
     wanted = " or ".join(expected) if expected else "the audience the service named"
     explanation = f"The token was issued for {actual}, but this endpoint accepts {wanted}."
@@ -47,11 +45,16 @@ def _finding(
         )
     if why and actual not in expected:
         explanation += " " + why
-    if ctx.site is not None and ctx.site.cloud != "public":
+    elif ctx.cloud != "public" and actual.startswith("https://cognitiveservices.azure."):
+        explanation += " That is the Cognitive Services audience of another cloud."
+    if ctx.cloud != "public":
         explanation += (
-            f" The resource lives in a sovereign cloud ({ctx.site.cloud}), which has audiences "
-            "of its own."
+            f" The resource lives in a sovereign cloud ({ctx.cloud}), which has audiences of its "
+            "own."
         )
+    statement = scope_statement(ctx)
+    if statement:
+        explanation += " " + statement
     missing: tuple[str, ...] = ()
     if source != "claims":
         explanation += " (Judged from the requested scope; the token itself was not seen.)"
@@ -59,7 +62,7 @@ def _finding(
     scopes = ctx.facts.scopes
     return RULE.finding(
         explanation,
-        score=score,
+        tier=tier,
         evidence=(
             Evidence(
                 "token audience" if source == "claims" else "requested audience",
@@ -69,18 +72,24 @@ def _finding(
             Evidence("requested scopes", ", ".join(scopes)) if scopes else None,
             ctx.message_evidence(),
         ),
-        fix=(token_client_line(ctx, scope_of(expected[0])),) if expected else (),
+        fix=(client_line(ctx, scope=scope_of(_best(ctx, expected))),) if expected else (),
         missing_facts=missing,
+        actions=(actions.TOKEN_SCOPE,),
     )
 
 
+def _best(ctx: RuleContext, expected: tuple[str, ...]) -> str:
+    recommended = recommended_audience(ctx)
+    return recommended if recommended in expected else expected[0]
+
+
 def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status not in (401, 403) or ctx.names_other_cause():
-        return None
     if ctx.auth_known and ctx.bearer != "jwt":
         return None  # no token went out: token-missing or credential-in-wrong-header
     if not (ctx.says(Meaning.TOKEN_REJECTED) or ctx.body_is_silent):
         return None
+    if ctx.site is not None and not ctx.site.host_family.entra:
+        return None  # the host takes no tokens at all: another rule's business
     expected = ctx.accepted_audiences()
     stated = ctx.says(Meaning.AUDIENCE_REJECTED)
     aud = ctx.claims.aud if ctx.claims is not None else None
@@ -91,14 +100,15 @@ def detect(ctx: RuleContext) -> Finding | None:
         if "://" not in actual and not stated:
             return _uncertain(ctx, expected, note=f"The token's audience is the id {aud}.")
         if expected or stated:
-            return _finding(ctx, actual, expected, CERTAIN - 3, "claims")
+            tier = Tier.CERTAIN if ctx.body_audiences else Tier.STRONG
+            return _finding(ctx, actual, expected, tier, "claims")
         return None
     if ctx.says(Meaning.TOKEN_EXPIRED) and not stated:
         return None  # the service says the token expired: token-expired
     requested = _requested_audiences(ctx)
     wrong = [audience for audience in requested if expected and audience not in expected]
     if requested and expected and len(wrong) == len(requested):
-        return _finding(ctx, wrong[0], expected, LIKELY, "scopes")
+        return _finding(ctx, wrong[0], expected, Tier.LIKELY, "scopes")
     if stated or ctx.says(Meaning.TOKEN_REJECTED):
         return _uncertain(ctx, expected)
     return None
@@ -109,7 +119,7 @@ def _uncertain(ctx: RuleContext, expected: tuple[str, ...], note: str = "") -> F
     explanation = (
         "The service rejected the bearer token without saying why: it answers the same way for "
         "a token issued for another audience, an expired token, a malformed one and a key sent "
-        f"as a token. A token for the wrong audience is the most common of these; this endpoint "
+        "as a token. A token for the wrong audience is the most common of these; this endpoint "
         f"accepts {wanted}."
     )
     if note:
@@ -123,10 +133,11 @@ def _uncertain(ctx: RuleContext, expected: tuple[str, ...], note: str = "") -> F
         settle.append("which header carried the credential (Authorization or api-key)")
     return RULE.finding(
         explanation,
-        score=POSSIBLE,
+        tier=Tier.POSSIBLE,
         evidence=(ctx.message_evidence(),),
-        fix=(token_client_line(ctx, scope_of(expected[0])),) if expected else (),
+        fix=(client_line(ctx, scope=scope_of(_best(ctx, expected))),) if expected else (),
         missing_facts=settle,
+        actions=(actions.TOKEN_SCOPE,),
     )
 
 
@@ -139,30 +150,32 @@ def static(ctx: RuleContext) -> Finding | None:
     wrong = [audience for audience in requested if expected and audience not in expected]
     if not requested or not expected or len(wrong) != len(requested):
         return None
-    return _finding(ctx, wrong[0], expected, STRONG, "scopes")
+    return _finding(ctx, wrong[0], expected, Tier.STRONG, "scopes")
 
 
 RULE = Rule(
     code="FD102",
     slug="token-wrong-audience",
     title="The token was issued for another audience",
+    guess_title="Possibly a token for another audience",
     meaning=(
         "An Entra ID token names the service it is for in its 'aud' claim, set by the scope "
-        "the client asked for. Azure OpenAI and Foundry model endpoints accept "
-        "https://cognitiveservices.azure.com (the /models and /openai/v1 routes also "
-        "https://ai.azure.com), project endpoints https://ai.azure.com, and sovereign clouds "
-        "their own (https://cognitiveservices.azure.us, https://cognitiveservices.azure.cn). A "
-        "token for anything else is refused with 401."
+        "the client asked for. A resource's own routes (the dated Azure OpenAI API, /openai/v1, "
+        "the retired /models) accept https://cognitiveservices.azure.com and "
+        "https://ai.azure.com (the scope Microsoft now recommends); project, agent and "
+        "application endpoints accept only https://ai.azure.com; sovereign clouds have their "
+        "own Cognitive Services audience (https://cognitiveservices.azure.us, "
+        "https://cognitiveservices.azure.cn). A token for anything else is refused with 401."
     ),
     detection=(
         "A 401 for a request that sent a JWT, where the decoded 'aud' claim is not among the "
-        "audiences the endpoint accepts (as the service's message lists them, or as known for "
-        "the host and route). Without the claims, the requested scope or the client's default "
-        "scope is compared instead, with lower confidence."
+        "audiences the endpoint accepts (as the service's message lists them, or as the "
+        "service tables state for the host and route). Without the claims, the requested "
+        "scope or the client's default scope is compared instead, with lower confidence."
     ),
     remedy=(
         "Request the token for the endpoint's audience: credential_scopes=[...] for "
-        "azure-ai-inference, get_bearer_token_provider(credential, scope) for openai."
+        "azure-core clients, get_bearer_token_provider(credential, scope) for openai."
     ),
     example=(
         "ChatCompletionsClient(endpoint='https://myres.services.ai.azure.com/models', "
@@ -170,6 +183,7 @@ RULE = Rule(
         "-> 401."
     ),
     detect=detect,
+    claims=claims(401, 403, meanings=(Meaning.TOKEN_REJECTED, Meaning.AUDIENCE_REJECTED)),
     docs_url=(
         "https://learn.microsoft.com/azure/ai-foundry/foundry-models/how-to/configure-entra-id"
     ),

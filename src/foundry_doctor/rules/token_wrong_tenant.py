@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from foundry_doctor.diagnosis.model import Evidence, Finding
-from foundry_doctor.rules.base import CERTAIN, Rule
+from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.rules import actions
+from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.meaning import Meaning, tenant_in
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if ctx.status not in (400, 401, 403) or not ctx.says(Meaning.TENANT_MISMATCH):
+    if not ctx.says(Meaning.TENANT_MISMATCH):
         return None
     token_tenant = (ctx.claims.tid if ctx.claims is not None else None) or tenant_in(
         ctx.body.message
@@ -21,7 +22,7 @@ def detect(ctx: RuleContext) -> Finding | None:
         "to another Entra ID tenant. A token only opens resources of the tenant that issued "
         "it; this happens when the signed-in account (or the default credential) belongs to "
         "several tenants and picked the wrong one.",
-        score=CERTAIN,
+        tier=Tier.CERTAIN,
         evidence=(
             Evidence("token tenant (tid)", token_tenant) if token_tenant else None,
             Evidence("signed in as", who) if who else None,
@@ -36,6 +37,7 @@ def detect(ctx: RuleContext) -> Finding | None:
             "for a service principal: it must exist in the resource's tenant (a multi-tenant "
             "app needs consent there) and request its token from that tenant",
         ),
+        actions=(actions.TENANT,),
     )
 
 
@@ -59,5 +61,6 @@ RULE = Rule(
         "token does not match resource token'."
     ),
     detect=detect,
+    claims=claims(400, 401, 403, meanings=(Meaning.TENANT_MISMATCH,)),
     docs_url="https://learn.microsoft.com/cli/azure/authenticate-azure-cli",
 )

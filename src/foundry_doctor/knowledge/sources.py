@@ -1,0 +1,294 @@
+"""The public sources the service tables are built from.
+
+Every entry of every table names at least one :class:`Source`. The short keys are the ones the
+project's knowledge files use (``routes.md``, ``roles.md``, ``retirements.md``, ``wire.md``,
+``troubleshooting-facts.md``, ``entra.md``), so a fact can be traced from a diagnosis to the
+file that records it and from there to the public page, spec or thread.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = ["Source"]
+
+
+class Source(NamedTuple):
+    """Where a fact comes from: ``key`` (the knowledge files' short name), ``where`` (a
+    repository path, a URL or a public thread) and ``recorded_in`` (the knowledge file)."""
+
+    key: str
+    where: str
+    recorded_in: str
+
+    def cite(self) -> str:
+        """``key: where`` for a reference list."""
+        return f"{self.key}: {self.where}"
+
+
+SPEC_AOAI = Source(
+    "SPEC-AOAI",
+    "Azure/azure-rest-api-specs specification/cognitiveservices/data-plane/AzureOpenAI/"
+    "inference/{stable,preview}/<version>/inference.{json,yaml}",
+    "routes.md",
+)
+SPEC_V1 = Source(
+    "SPEC-V1",
+    "Azure/azure-rest-api-specs specification/ai/data-plane/OpenAI.v1/"
+    "azure-v1-v1-generated.yaml, azure-v1-preview-generated.yaml",
+    "routes.md",
+)
+REST_V1 = Source(
+    "REST-V1",
+    "https://learn.microsoft.com/rest/api/microsoft-foundry/azureopenai/chat (2026-05-27)",
+    "routes.md",
+)
+LIFECYCLE = Source(
+    "LIFECYCLE",
+    "MicrosoftDocs/azure-ai-docs articles/foundry/openai/includes/"
+    "api-version-lifecycle-content.md (2026-03-19)",
+    "routes.md",
+)
+AUTH = Source(
+    "AUTH",
+    "MicrosoftDocs/azure-ai-docs articles/foundry/includes/"
+    "concepts-authentication-authorization-foundry-content.md (2026-03-19)",
+    "routes.md",
+)
+LEARN_AUTH = Source(
+    "LEARN-AUTH",
+    "MicrosoftDocs/learn learn-pr/advocates/secure-azure-openai-authentication-authorization/"
+    "includes/3-methods-of-authentication-supported-by-azure-openai.md",
+    "routes.md",
+)
+AIP = Source(
+    "AIP",
+    "azure-ai-projects 2.10.0 wheel: _configuration.py, _patch.py, operations/_operations.py",
+    "routes.md",
+)
+AZD = Source(
+    "AZD",
+    "Azure/azure-dev cli/azd/extensions/azure.ai.agents/internal/..., HEAD ae35809 (2026-08-21)",
+    "routes.md",
+)
+MODEL_INFERENCE_SPEC = Source(
+    "MODEL-INFERENCE-SPEC",
+    "Azure/azure-rest-api-specs specification/ai/data-plane/ModelInference/",
+    "routes.md",
+)
+CLAUDE_PAGE = Source(
+    "CLAUDE",
+    "MicrosoftDocs/azure-ai-docs articles/foundry/foundry-models/how-to/"
+    "use-foundry-models-claude.md (2026-02-17); anthropic 2.14.0 lib/foundry.py",
+    "routes.md",
+)
+CLAUDE_HEADERS = Source(
+    "CLAUDE-HEADERS",
+    "NousResearch/hermes-agent#26970 and PR #28084; continuedev/continue#11513",
+    "routes.md",
+)
+APIM_SUBSCRIPTIONS = Source(
+    "APIM",
+    "https://learn.microsoft.com/azure/api-management/api-management-subscriptions",
+    "routes.md",
+)
+APIM_MISSING_KEY = Source(
+    "APIM-401",
+    "openai/openai-python#1527, continuedev/continue#4601, openai/codex#3048",
+    "wire.md",
+)
+AML_AUTH = Source(
+    "AML-AUTH",
+    "MicrosoftDocs/azure-ai-docs articles/machine-learning/how-to-authenticate-online-endpoint.md",
+    "routes.md",
+)
+SERVERLESS_AUTH = Source(
+    "SERVERLESS",
+    "https://learn.microsoft.com/javascript/api/@azure/arm-machinelearning/"
+    "serverlessinferenceendpointauthmode",
+    "routes.md",
+)
+REGIONAL_NO_ENTRA = Source(
+    "REGIONAL",
+    "LEARN-AUTH (regional endpoints take no Entra tokens); AUTH ('Custom subdomain required')",
+    "routes.md",
+)
+WIRE_SDK = Source(
+    "WIRE-SDK",
+    "wire.md Part B: azure-ai-inference 1.0.0b9, openai 1.109.1 / 2.54.0 / 3.57.0 read and run "
+    "against a loopback fake",
+    "wire.md",
+)
+WIRE_ERRORS = Source("WIRE-ERRORS", "wire.md A.2, the error catalogue with its threads", "wire.md")
+V1_PREVIEW_ERA = Source(
+    "V1-PREVIEW",
+    "mindsdb/mindshub#11285; Azure-Samples/azure-openai-responses-api-samples#11",
+    "routes.md",
+)
+MODEL_VERSION_AS_API_VERSION = Source(
+    "MODEL-VERSION",
+    "langchain-ai/langchain#13284; MicrosoftDocs/azure-docs PR #124172; "
+    "microsoft/semantic-kernel#10201",
+    "troubleshooting-facts.md",
+)
+RESPONSES_TOO_NEW = Source(
+    "RESPONSES-400", "BerriAI/litellm#22141 (2026-02)", "wire.md"
+)
+ENTRA_TROUBLESHOOTING = Source(
+    "ENTRA-TS",
+    "MicrosoftDocs/azure-ai-docs articles/foundry/foundry-models/includes/configure-entra-id/"
+    "troubleshooting.md (2026-01-22)",
+    "troubleshooting-facts.md",
+)
+TROUBLESHOOT_ERRORS = Source(
+    "TS-ERRORS",
+    "MicrosoftDocs/azure-ai-docs articles/foundry/openai/how-to/troubleshoot-errors.md "
+    "(2026-09-20)",
+    "troubleshooting-facts.md",
+)
+NETWORK_PROXY = Source(
+    "NETWORK",
+    "TabularEditor/TabularEditor3#1557; Azure/azure-sdk-for-python#39887",
+    "wire.md",
+)
+SOVEREIGN = Source(
+    "SOVEREIGN",
+    "Azure/azure-sdk-for-net FormRecognizerClientOptions.cs::GetScopeValue; "
+    "microsoft/semantic-kernel#6255; azure-identity AzureAuthorityHosts",
+    "entra.md",
+)
+AUDIENCE_401 = Source(
+    "AUDIENCE-401",
+    "Azure/azure-sdk-for-net#50872, #55036; microsoft/agent-framework#7201",
+    "routes.md",
+)
+
+# roles (roles.md)
+ROLE_RENAME = Source(
+    "ROLE-RENAME",
+    "MicrosoftDocs/azure-ai-docs articles/foundry/includes/role-rename-note.md (2026-05-11)",
+    "roles.md",
+)
+BI_2024_12 = Source(
+    "BI-2024-12",
+    "MicrosoftDocs/azure-docs articles/role-based-access-control/built-in-roles/"
+    "ai-machine-learning.md (2024-12-12)",
+    "roles.md",
+)
+RBAC_2025_09 = Source(
+    "RBAC-2025-09",
+    "MicrosoftDocs/azure-ai-docs articles/ai-foundry/concepts/rbac-azure-ai-foundry.md "
+    "(2025-09-29)",
+    "roles.md",
+)
+RBAC_2026 = Source(
+    "RBAC-2026",
+    "MicrosoftDocs/azure-ai-docs articles/foundry/concepts/rbac-foundry.md (2026-04-13) and "
+    "includes/concepts-rbac-foundry-1..4.md",
+    "roles.md",
+)
+HOSTED = Source(
+    "HOSTED",
+    "MicrosoftDocs/azure-ai-docs articles/foundry/agents/concepts/hosted-agent-permissions.md "
+    "(2026-04-21)",
+    "roles.md",
+)
+AZD_RBAC = Source(
+    "AZD-RBAC",
+    "Azure/azure-dev cli/azd/extensions/azure.ai.agents/internal/project/"
+    "developer_rbac_check.go, internal/cmd/doctor/checks_rbac.go (ae35809)",
+    "roles.md",
+)
+SKILLS = Source(
+    "SKILLS", "microsoft/azure-skills skills/microsoft-foundry/rbac/rbac.md (1a03acf)", "roles.md"
+)
+GENERAL_ROLES = Source(
+    "BI-GENERAL",
+    "MicrosoftDocs/azure-docs articles/role-based-access-control/built-in-roles/general.md",
+    "roles.md",
+)
+THIRD_PARTY_IAC = Source("3RD-PARTY", "public IaC and role snapshots (unverified)", "roles.md")
+ROLE_BY_ID = Source(
+    "ROLE-BY-ID",
+    "Azure-Samples/tutor#242; Azure/azure-dev CHANGELOG (#9041)",
+    "roles.md",
+)
+
+# retirements (retirements.md)
+MODELS_API_RETIREMENT = Source(
+    "MODELS-RETIRED", "Azure/azure-rest-api-specs#43907 (merged 2026-06-10)", "retirements.md"
+)
+INFERENCE_SDK_MAY = Source(
+    "SDK-2026-05-30",
+    "MicrosoftDocs/azure-ai-docs articles/foundry/how-to/navigate-from-classic.md; "
+    "langchain-azure-ai >= 1.1.0 deprecation message",
+    "retirements.md",
+)
+INFERENCE_SDK_AUGUST = Source(
+    "SDK-2026-08-26",
+    "Learn foundry-classic/foundry-models/concepts/endpoints, supported-languages; "
+    "foundry/foundry-models/concepts/endpoints",
+    "retirements.md",
+)
+ASSISTANTS_RETIREMENT = Source(
+    "ASSISTANTS-RETIRED",
+    "MicrosoftDocs/azure-ai-docs articles/foundry-classic/openai/concepts/assistants.md",
+    "retirements.md",
+)
+GITHUB_MODELS_RETIREMENT = Source(
+    "GITHUB-MODELS",
+    "github.blog changelogs 2025-07-17 and 2026-07-01 (tonybaloney/llm-github-models#43, #53)",
+    "retirements.md",
+)
+ON_YOUR_DATA_RETIREMENT = Source(
+    "ON-YOUR-DATA",
+    "MicrosoftDocs/azure-ai-docs articles/foundry-classic/openai/how-to/"
+    "on-your-data-configuration.md (2026-02-06)",
+    "retirements.md",
+)
+PREVIEW_RETIREMENTS = Source(
+    "PREVIEW-RETIRED", "MicrosoftDocs/azure-docs#120425; Azure-Samples/openai#73", "routes.md"
+)
+RETIRED_MODELS = Source(
+    "RETIRED-MODELS",
+    "MicrosoftDocs/azure-ai-docs articles/foundry/openai/includes/"
+    "concepts-retired-models-content.md (2026-04-23)",
+    "retirements.md",
+)
+SCHEDULED_RETIREMENTS = Source(
+    "SCHEDULED-MODELS",
+    "MicrosoftDocs/azure-ai-docs articles/foundry/openai/includes/retirement/models.md "
+    "(2025-12-16)",
+    "retirements.md",
+)
+GPT35_RETIRED = Source(
+    "GPT35-RETIRED",
+    "2025 revisions of articles/ai-services/openai/concepts/model-retirements.md; "
+    "BerriAI/litellm#11116 (portal: 0125 retired on 4/30/2025)",
+    "retirements.md",
+)
+RETIRED_MODEL_ANSWERS = Source(
+    "RETIRED-ANSWERS",
+    "BerriAI/litellm#11116, #11505; epam/ai-dial-core#4403 (410 ModelDeprecated); "
+    "articles/foundry/openai/concepts/model-retirements.md",
+    "retirements.md",
+)
+
+# SDK facts (wire.md, troubleshooting-facts.md)
+INFERENCE_KEY_BEARER = Source(
+    "PY-37408", "https://github.com/Azure/azure-sdk-for-python/issues/37408", "anchors.md"
+)
+OPENAI_STALE_TOKEN = Source(
+    "OPENAI-1526", "https://github.com/openai/openai-python/issues/1526", "cases/public.jsonl"
+)
+PROJECTS_SCOPE = Source(
+    "PY-44412", "https://github.com/Azure/azure-sdk-for-python/issues/44412", "anchors.md"
+)
+AZURE_OPENAI_JS = Source(
+    "JS-26021", "https://github.com/Azure/azure-sdk-for-js/issues/26021", "cases/public.jsonl"
+)
+OPENAI_TOKEN_PROVIDER = Source(
+    "OPENAI-2584",
+    "https://github.com/openai/openai-python/issues/2584 (maintainer: openai >= 1.106.0)",
+    "wire.md",
+)
