@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from foundry_doctor.emulator.services.arm.handlers import ArmService
 from foundry_doctor.emulator.services.entra.handlers import EntraService
 from foundry_doctor.emulator.services.entra.keys import federated_token, new_client_certificate
 from foundry_doctor.emulator.services.entra.spec import AUTHORITY_HOSTS, FEDERATED_TOKEN_AUDIENCE
@@ -115,7 +116,11 @@ class Emulator:
             authority = CertificateAuthority(self._temp_dir)
         world = self._current_world
         router = Router(
-            tunnelled=[FoundryService(world, self._issuer), EntraService(world, self._issuer)],
+            tunnelled=[
+                FoundryService(world, self._issuer),
+                EntraService(world, self._issuer),
+                ArmService(world, self._issuer),
+            ],
             local=[ManagedIdentityService(world, self._issuer)],
         )
         try:

@@ -17,6 +17,15 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from foundry_doctor.emulator.services.arm.spec import ARM_HOST
+from foundry_doctor.emulator.services.arm.world import (
+    ArmState,
+    Eligibility,
+    Group,
+    RoleAssignment,
+    Subscription,
+    data_plane_roles,
+)
 from foundry_doctor.emulator.services.entra.spec import AUTHORITY_HOSTS, RESOURCES
 from foundry_doctor.emulator.services.entra.world import (
     AZURE_CLI_APP_ID,
@@ -96,6 +105,9 @@ class World:
 
     Entra ID: ``tenants`` (by id), ``principals`` (by name), ``apps`` (app registrations, by
     name), ``entra`` (the token service's settings). Managed identity: ``platforms`` (by name).
+    Resource Manager: ``arm`` (subscriptions, groups, the role assignments beyond the
+    resources' direct ones, deny assignments, PIM eligibilities, the model catalogue, its
+    settings; see :mod:`~foundry_doctor.emulator.services.arm.world`).
     """
 
     resources: dict[str, Resource] = field(default_factory=dict)
@@ -111,6 +123,7 @@ class World:
     apps: dict[str, AppRegistration] = field(default_factory=dict)
     platforms: dict[str, Platform] = field(default_factory=dict)
     entra: EntraSettings = field(default_factory=EntraSettings)
+    arm: ArmState = field(default_factory=ArmState)
 
     # --- look-ups -----------------------------------------------------------------------------
 
@@ -207,6 +220,14 @@ class World:
         """The roles ``principal`` (a name or an object id) holds on ``resource``."""
         return frozenset(self.resource(resource).role_assignments.get(self._oid(principal), ()))
 
+    def data_plane_roles(
+        self, oid: str, resource: Resource, project: str | None = None
+    ) -> frozenset[str]:
+        """The roles the data plane honours for ``oid`` on ``resource`` (or one of its
+        projects): the direct ones and Resource Manager's assignments that are in force
+        (:func:`~foundry_doctor.emulator.services.arm.world.data_plane_roles`)."""
+        return data_plane_roles(self, oid, resource, project)
+
     # --- hosts --------------------------------------------------------------------------------
 
     def match_host(self, host: str) -> HostMatch | None:
@@ -226,7 +247,7 @@ class World:
     def hosts(self) -> tuple[str, ...]:
         """Every host name the world serves through the proxy."""
         names = [host for resource in self.resources.values() for host in resource.hosts]
-        return (*names, *self.regional_hosts(), *self.authority_hosts())
+        return (*names, *self.regional_hosts(), *self.authority_hosts(), ARM_HOST)
 
     # --- changes ------------------------------------------------------------------------------
 
@@ -238,9 +259,9 @@ class World:
         """Apply data-only changes: ``{"models_api_retired": True}``,
         ``{"resources.myres.local_auth": False}``,
         ``{"apps.chat-backend.conditional_access_blocked": True}``,
-        ``{"entra.multiple_resources_code": 28000}``. ``<collection>.<key>.<attribute>`` works
-        for resources, principals, apps, platforms and tenants. Unknown names raise
-        ``KeyError``."""
+        ``{"entra.multiple_resources_code": 28000}``, ``{"arm.role_names": "former"}`` (Resource
+        Manager's settings). ``<collection>.<key>.<attribute>`` works for resources,
+        principals, apps, platforms and tenants. Unknown names raise ``KeyError``."""
         for path, value in changes.items():
             parts = path.split(".")
             target: object = self
@@ -249,6 +270,9 @@ class World:
                 parts = parts[2:]
             elif parts[0] == "entra" and len(parts) == 2:
                 target = self.entra
+                parts = parts[1:]
+            elif parts[0] == "arm" and len(parts) == 2:
+                target = self.arm.settings
                 parts = parts[1:]
             if len(parts) != 1 or parts[0].startswith("_") or not hasattr(target, parts[0]):
                 raise KeyError(f"unknown world setting {path!r}")
@@ -296,7 +320,36 @@ def _principals() -> list[Principal]:
         app("vm-mi", 9, "chat-vm"),
         app("uami-chat", 10, "uami-chat", msi=True),
         app("uami-batch", 11, "uami-batch", msi=True),
+        user("frank", 12),
+        user("grace", 13),
+        user("heidi", 14),
+        user("ivan", 15),
     ]
+
+
+#: the default world's resource group and the scopes below it
+RESOURCE_GROUP_SCOPE = f"/subscriptions/{DEFAULT_SUBSCRIPTION}/resourceGroups/rg-foundry"
+#: the two directory groups of the default world (``ai-developers`` is in ``ai-platform``)
+AI_DEVELOPERS_GROUP = "bbbbbbbb-0000-0000-0001-000000000001"
+AI_PLATFORM_GROUP = "bbbbbbbb-0000-0000-0001-000000000002"
+
+
+def _resource_manager(world: World) -> None:
+    """What only Resource Manager holds in the default world (``docs/emulator.md``)."""
+    arm = world.arm
+    arm.subscriptions[DEFAULT_SUBSCRIPTION] = Subscription(
+        DEFAULT_SUBSCRIPTION, DEFAULT_TENANT, "Contoso AI"
+    )
+    arm.add_group(Group("ai-developers", AI_DEVELOPERS_GROUP, {world.principal("heidi").oid}))
+    arm.add_group(Group("ai-platform", AI_PLATFORM_GROUP, {AI_DEVELOPERS_GROUP}))
+    account = world.resource("myres").resource_id
+    arm.assign(RoleAssignment("alice", "Reader", RESOURCE_GROUP_SCOPE))
+    arm.assign(RoleAssignment("frank", "Foundry User", f"{account}/projects/myproject"))
+    arm.assign(
+        RoleAssignment("grace", ROLE_COGNITIVE_SERVICES_USER, account, created_on=arm.built_at - 60)
+    )
+    arm.assign(RoleAssignment("ai-platform", "Foundry User", account))
+    arm.eligibilities.append(Eligibility("ivan", "Foundry User", account))
 
 
 def default_world() -> World:
@@ -384,4 +437,5 @@ def default_world() -> World:
     world.assign("eve", ROLE_COGNITIVE_SERVICES_USER, "myres")
     for identity in ("workload", "webapp-mi", "vm-mi", "uami-chat"):
         world.assign(identity, ROLE_COGNITIVE_SERVICES_USER, "myres")
+    _resource_manager(world)
     return world

@@ -277,7 +277,14 @@ class FoundryService:
             raise InvalidKey()
         return _Identity("key")
 
-    def _check_token(self, resource: Resource, token: str, route: RouteFamily) -> _Identity:
+    def _check_token(
+        self,
+        world: World,
+        resource: Resource,
+        token: str,
+        route: RouteFamily,
+        project: str | None = None,
+    ) -> _Identity:
         try:
             verified = self._issuer.verify(token)
         except InvalidToken as error:
@@ -286,7 +293,7 @@ class FoundryService:
             raise TokenRejected(route.audience_text, outcome="token-wrong-audience")
         if verified.tid != resource.tenant_id:
             raise TenantMismatch(verified.tid)
-        roles = frozenset(resource.role_assignments.get(verified.oid, ()))
+        roles = world.data_plane_roles(verified.oid, resource, project)
         return _Identity("token", oid=verified.oid, roles=roles)
 
     def _authenticate(self, call: _Call, resource: Resource, route: RouteFamily) -> _Identity:
@@ -294,7 +301,7 @@ class FoundryService:
         if call.api_key and "api-key" in route.credentials:
             return self._check_key(resource, call.api_key)
         if call.bearer == "jwt" and "bearer-token" in route.credentials:
-            return self._check_token(resource, call.bearer_value, route)
+            return self._check_token(call.world, resource, call.bearer_value, route)
         if call.bearer == "opaque" and "bearer-key" in route.credentials:
             return self._check_key(resource, call.bearer_value)
         if call.has_authorization:
@@ -428,7 +435,9 @@ class FoundryService:
         if call.bearer != "jwt":
             outcome = "key-on-project" if (call.api_key or call.bearer) else "no-credential"
             raise TokenRejected(route.audience_text, outcome=outcome)
-        identity = self._check_token(resource, call.bearer_value, route)
+        identity = self._check_token(
+            call.world, resource, call.bearer_value, route, unquote(project)
+        )
         if unquote(project) not in resource.projects:
             raise ProjectNotFound()
         below = f"/{below}" if below else ""

@@ -71,7 +71,8 @@ class Deployment:
 
     ``family`` is ``"openai"`` for Azure OpenAI models and ``"maas"`` for the other Foundry
     models (Llama, DeepSeek, Cohere, ...); ``kind`` says which operation it serves; ``provider``
-    is what ``/models/info`` reports as ``model_provider_name``.
+    is what ``/models/info`` reports as ``model_provider_name``; ``version`` the model version
+    (``None``: the default version of the model catalogue Resource Manager lists).
     """
 
     name: str
@@ -79,6 +80,7 @@ class Deployment:
     family: ModelFamily = "openai"
     kind: DeploymentKind = "chat"
     provider: str = "OpenAI"
+    version: str | None = None
 
 
 @dataclass
