@@ -435,10 +435,12 @@ def test_pim_eligibility_is_listed_but_grants_nothing(emu: Emulator, world: Any)
     assert instance["type"] == "Microsoft.Authorization/RoleEligibilityScheduleInstances"
     assert instance["properties"]["roleDefinitionId"].endswith(FOUNDRY_USER)
     assert instance["properties"]["status"] == "Provisioned"
-    own = _get(emu, "ivan", f"{path}&$filter=asTarget()")
-    assert own.status_code == 403
-    world.apply({"arm.own_pim_readable": True})
     assert len(_get(emu, "ivan", f"{path}&$filter=asTarget()").json()["value"]) == 1
+    everywhere = f"/{AUTHZ}/roleEligibilityScheduleInstances?api-version=2020-10-01"
+    assert len(_get(emu, "ivan", f"{everywhere}&$filter=asTarget()").json()["value"]) == 1
+    assert _get(emu, "ivan", f"{path}&$filter=assignedTo('{IVAN}')").status_code == 403
+    world.apply({"arm.own_pim_readable": False})
+    assert _get(emu, "ivan", f"{path}&$filter=asTarget()").status_code == 403
     permissions = _get(emu, "ivan", f"{ACCOUNT}/{AUTHZ}/permissions?{AZ}").json()
     assert permissions == {"value": []}
     active = f"{ACCOUNT}/{AUTHZ}/roleAssignmentScheduleInstances?api-version=2020-10-01"

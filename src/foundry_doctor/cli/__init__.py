@@ -2,8 +2,8 @@
 
 Each sub-command lives in its own module of this package and exposes ``NAME``, ``HELP``,
 ``configure(parser)`` and ``run(args) -> int``. Exit codes: 0 success, 1 a diagnosed failure
-(or a check that found problems), 2 a usage error. Errors in the user's input print one line
-to stderr, never a traceback.
+(or a check that found problems), 2 a usage error, 3 (``access``) nothing decisive could be
+checked. Errors in the user's input print one line to stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ COMMANDS = (
     "demo",
     "check",
     "probe",
+    "access",
     "explain",
     "rules",
     "emulator",

@@ -608,7 +608,7 @@ class ArmService:
             raise BadQuery("The request body is not JSON.") from None
         if not isinstance(request, dict) or not isinstance(request.get("query"), str):
             raise BadQuery("The request has no query.")
-        subdomain, columns = _parse_query(request["query"])
+        resource_type, subdomain, columns = _parse_query(request["query"])
         options = request.get("options") if isinstance(request.get("options"), dict) else {}
         assert isinstance(options, dict)
         wanted_subscriptions = {
@@ -622,7 +622,15 @@ class ArmService:
             key = resource.subscription_id.lower()
             if key not in readable or (wanted_subscriptions and key not in wanted_subscriptions):
                 continue
-            if subdomain is not None and resource.name.lower() != subdomain:
+            if subdomain is not None and (
+                resource_type == _PROJECTS_TYPE or resource.name.lower() != subdomain
+            ):
+                continue  # projects have no custom subdomain of their own
+            if resource_type == _PROJECTS_TYPE:
+                for name in sorted(resource.projects):
+                    scope = f"{resource.resource_id}/projects/{name}"
+                    if self._may(call, caller, ACCOUNT_ACTIONS["projects"], scope):
+                        rows.append(_project_row(resource, name, columns))
                 continue
             if not self._may(call, caller, ACCOUNT_ACTIONS["accounts"], resource.resource_id):
                 continue
@@ -833,6 +841,8 @@ class ArmService:
 
 # --- Resource Graph's query shapes -------------------------------------------------------------
 
+_ACCOUNTS_TYPE = "microsoft.cognitiveservices/accounts"
+_PROJECTS_TYPE = "microsoft.cognitiveservices/accounts/projects"
 _COLUMNS = (
     "id",
     "name",
@@ -852,14 +862,14 @@ _COLUMNS = (
 )
 
 
-def _parse_query(query: str) -> tuple[str | None, tuple[str, ...]]:
-    """(subdomain or ``None``, projected columns) of the one query shape the emulated
-    Resource Graph understands: ``resources | where type =~ '<accounts>' [| where <subdomain>]
-    [| project ...]``."""
+def _parse_query(query: str) -> tuple[str, str | None, tuple[str, ...]]:
+    """(resource type, subdomain or ``None``, projected columns) of the query shapes the
+    emulated Resource Graph understands: ``resources | where type =~ '<accounts or their
+    projects>' [| where <subdomain>] [| project ...]``."""
     stages = [stage.strip() for stage in query.split("|")]
     if not stages or stages[0].lower() != "resources":
         raise BadQuery("The emulated Resource Graph reads the 'resources' table only.")
-    typed = False
+    typed: str | None = None
     subdomain: str | None = None
     columns: tuple[str, ...] = _COLUMNS[:10]
     for stage in stages[1:]:
@@ -869,9 +879,9 @@ def _parse_query(query: str) -> tuple[str | None, tuple[str, ...]]:
             for clause in (part.strip() for part in re.split(r"(?i)\s+and\s+", rest)):
                 found = _TYPE_CLAUSE.match(clause)
                 if found is not None:
-                    if found.group(2).lower() != "microsoft.cognitiveservices/accounts":
-                        raise BadQuery("The emulated Resource Graph knows only accounts.")
-                    typed = True
+                    typed = found.group(2).lower()
+                    if typed not in (_ACCOUNTS_TYPE, _PROJECTS_TYPE):
+                        raise BadQuery("The emulated Resource Graph knows accounts and projects.")
                     continue
                 named = _SUBDOMAIN_CLAUSE.match(clause)
                 if named is None:
@@ -889,9 +899,26 @@ def _parse_query(query: str) -> tuple[str | None, tuple[str, ...]]:
             continue
         else:
             raise BadQuery(f"It cannot run the operator '{head}'.")
-    if not typed:
+    if typed is None:
         raise BadQuery("The query must name the resource type.")
-    return subdomain, columns
+    return typed, subdomain, columns
+
+
+def _project_row(resource: Resource, name: str, columns: Sequence[str]) -> dict[str, Any]:
+    full = payloads.project(resource, name)
+    values: dict[str, Any] = {
+        "id": full["id"],
+        "name": full["name"],
+        "type": full["type"].lower(),
+        "kind": full["kind"],
+        "location": full["location"],
+        "subscriptionId": resource.subscription_id,
+        "resourceGroup": resource.resource_group.lower(),
+        "tenantId": resource.tenant_id,
+        "sku": None,
+        "properties": full["properties"],
+    }
+    return {column: values.get(column) for column in columns}
 
 
 def _graph_row(resource: Resource, columns: Sequence[str]) -> dict[str, Any]:

@@ -149,7 +149,9 @@ class ArmSettings:
     ``"forbidden"`` (403 ``AuthorizationFailed``) or ``"empty"`` when a caller lists role
     assignments without ``roleAssignments/read``. ``list_without_right``: ``"filtered"`` (a
     subscription's account list shows what the caller can read) or ``"forbidden"``.
-    ``own_pim_readable``: whether ``asTarget()`` works without ``roleAssignments/read``.
+    ``own_pim_readable``: whether ``asTarget()`` (one's own PIM schedule instances) works
+    without ``roleAssignments/read`` (arm.md leaves it open; on by default, since the portal's
+    PIM "My roles" page shows eligible users their roles when they hold nothing else).
     ``list_retired_models``: whether an account's model list keeps retired versions.
     ``throttle``: the next this many requests get ``429 SubscriptionRequestsThrottled``
     (``throttle_retry_after`` seconds in ``Retry-After``)."""
@@ -160,7 +162,7 @@ class ArmSettings:
     permissions_without_role: Literal["empty", "forbidden"] = "empty"
     assignments_without_right: Literal["forbidden", "empty"] = "forbidden"
     list_without_right: Literal["filtered", "forbidden"] = "filtered"
-    own_pim_readable: bool = False
+    own_pim_readable: bool = True
     list_retired_models: bool = True
     throttle: int = 0
     throttle_retry_after: int = 1
