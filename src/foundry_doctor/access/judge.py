@@ -473,7 +473,7 @@ def _narrow(
             "is another publisher's model",
             "Cognitive Services OpenAI User and Contributor carry data actions under "
             f"accounts/OpenAI only. Other publishers' models need {need.action}, which "
-            f"{role.label} (or Cognitive Services User) grants.",
+            f"{role.label} grants (so does Cognitive Services User).",
             (command,),
         )
     return Verdict(

@@ -16,7 +16,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from foundry_doctor.cli import UsageError
 from foundry_doctor.cli.client_options import ENDPOINT_VARIABLES
@@ -179,3 +179,74 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(report.render())
     return report.exit_code
+
+
+# --- after a failed probe --------------------------------------------------------------------
+
+#: the statuses after which ``probe`` points at the access check
+ACCESS_STATUSES = frozenset({401, 403})
+
+
+def _probe_target(configuration: Any) -> tuple[str | None, str | None]:
+    """(the URL the probe called, else its endpoint; the deployment it named)."""
+    endpoint = configuration.request_url() or configuration.endpoint
+    return endpoint, configuration.deployment or configuration.model
+
+
+def hint_after_probe(args: argparse.Namespace, configuration: Any, result: Any) -> str | None:
+    """The ``foundry-doctor access`` command line to try after a refused probe (``None``
+    when the probe worked or failed for another reason)."""
+    from foundry_doctor.facts.redaction import safe_url
+
+    if result.ok or result.status not in ACCESS_STATUSES:
+        return None
+    endpoint, model = _probe_target(configuration)
+    if not endpoint:
+        return None
+    parts = ["foundry-doctor access"]
+    if args.emulator:
+        parts.append(f"--emulator --principal {args.principal}")
+    parts.append(f"--endpoint {safe_url(endpoint)}")
+    if model:
+        parts.append(f"--model {model}")
+    if configuration.credential == "api-key":
+        parts.append("--auth key")
+    oid = result.claims.oid if result.claims is not None else None
+    if oid and not args.emulator:
+        parts.append(f"--principal-id {oid}")
+    return "hint: see which roles the identity holds and what the call needs: " + " ".join(parts)
+
+
+def access_after_probe(
+    args: argparse.Namespace, configuration: Any, result: Any, credential: Any
+) -> AccessReport | str:
+    """The access check for a failed probe's call, with the probe's own credential (a
+    Resource Manager token is asked of it); a sentence instead when it cannot be run."""
+    from foundry_doctor.access import check_access
+
+    if args.token_env:
+        return (
+            "the access check needs a credential that can get a Resource Manager token; the "
+            "token in --token-env is for the data plane (run foundry-doctor access --token-env "
+            "with a Resource Manager token)"
+        )
+    auth: Literal["entra", "key"] = "key" if configuration.credential == "api-key" else "entra"
+    if credential is None:
+        if args.emulator:
+            return "the access check needs a token credential: use --auth entra with --emulator"
+        from foundry_doctor.cli.probe_command import _token_credential
+
+        credential = _token_credential(args)
+    endpoint, model = _probe_target(configuration)
+    oid = result.claims.oid if result.claims is not None else None
+    try:
+        return check_access(
+            endpoint,
+            credential=credential,
+            model=model,
+            principal=oid,
+            auth=auth,
+            timeout=args.timeout,
+        )
+    except ValueError as error:
+        return f"the access check could not run: {error}"

@@ -61,6 +61,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also show the signed-in person's name / upn from the token",
     )
+    parser.add_argument(
+        "--check-access",
+        action="store_true",
+        help="after a failed call, check with Azure Resource Manager which roles the identity "
+        "holds and what the call needs (foundry-doctor access)",
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds (default 30)")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
@@ -83,11 +89,25 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"the {choice.client_name} client needs {error.name}: {error}"
             ) from None
+        from foundry_doctor.cli import access_command
+
+        access = None
+        if args.check_access and not result.ok:
+            access = access_command.access_after_probe(args, configuration, result, credential)
     personal = bool(args.show_identity)
     if args.json:
-        print(json.dumps(result.to_dict(include_personal=personal), ensure_ascii=False))
+        data = result.to_dict(include_personal=personal)
+        if access is not None:
+            data["access"] = access if isinstance(access, str) else access.to_dict()
+        print(json.dumps(data, ensure_ascii=False))
     else:
         print(_render(result, personal))
+        if access is not None:
+            print("\naccess check:\n" + (access if isinstance(access, str) else access.render()))
+        elif not args.check_access:
+            hint = access_command.hint_after_probe(args, configuration, result)
+            if hint:
+                print(hint)
     return 0 if result.ok else 1
 
 
