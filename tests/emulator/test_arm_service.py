@@ -18,6 +18,8 @@ from foundry_doctor.emulator import Emulator
 from foundry_doctor.emulator.services.arm.world import DenyAssignment, Eligibility, RoleAssignment
 from support.wire import raw_request
 
+pytestmark = pytest.mark.azure
+
 ARM = "https://management.azure.com"
 ARM_SCOPE = "https://management.azure.com/.default"
 SUB = "/subscriptions/cccccccc-0000-0000-0000-000000000001"
