@@ -1,14 +1,12 @@
 """``check_access``: ask Resource Manager what one data-plane call needs and whether the
 principal holds it, and say what is wrong.
 
-The reads, in order, each skipped when what came before makes it pointless (``arm.md``
-section 9: a typical run is 6 to 10 requests): the caller's token (who is calling); the account
-behind the host (Resource Graph, else the subscriptions' account lists); its deployments and
-model lifecycle; the caller's permissions on the account (which also say whether the caller may
-read role assignments, definitions and deny assignments) and on the project the call goes to;
-the principal's role assignments (transitively over groups); the definitions of the roles it
-holds; deny assignments; PIM eligibilities when nothing grants the call; the caller's
-permissions on the account's projects when only a project could explain a refusal.
+The steps, each skipped when what came before makes it pointless (``arm.md`` section 9: a
+typical run is 4 to 10 requests): the input (the endpoint's route and operation, the principal
+from an object id, a token or a pasted error); the caller's token (who is calling); the account
+behind the host (:mod:`.locate`; :mod:`.unseen` when the caller sees nothing at all); what
+Resource Manager shows about it (:mod:`.reads`); the verdicts (:mod:`.judge`,
+:mod:`.deployments`, :mod:`.network`) and the limits (:mod:`.limits`).
 """
 
 from __future__ import annotations
@@ -16,43 +14,30 @@ from __future__ import annotations
 import datetime
 import re
 import time
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from foundry_doctor.access.arm_client import ArmClient, ArmError, ArmUnavailable
 from foundry_doctor.access.deployments import (
-    deployment_info,
     deployment_verdicts,
-    join_lifecycle,
     publisher_of,
 )
-from foundry_doctor.access.fixes import assign_command
-from foundry_doctor.access.judge import Block, RoleView, Seen, block_of, judge, may
-from foundry_doctor.access.locate import cognitive_get, locate
+from foundry_doctor.access.judge import judge
+from foundry_doctor.access.limits import limits
+from foundry_doctor.access.locate import locate
+from foundry_doctor.access.network import account_verdicts
+from foundry_doctor.access.reads import READ_DEPLOYMENTS, Reads, gather
 from foundry_doctor.access.report import (
     AccessReport,
-    AccountInfo,
-    AssignmentInfo,
-    DeploymentInfo,
     Identity,
-    Unread,
     Verdict,
 )
-from foundry_doctor.access.scopes import placement
+from foundry_doctor.access.unseen import nothing_anywhere
 from foundry_doctor.facts.endpoints import EndpointInfo, classify_endpoint
 from foundry_doctor.facts.error_body import parse_error_body
 from foundry_doctor.facts.pasted_text import facts_from_text
 from foundry_doctor.facts.redaction import safe_url
 from foundry_doctor.facts.tokens import decode_claims
-from foundry_doctor.knowledge.arm import (
-    API_VERSIONS,
-    DENY_ASSIGNMENTS_READ,
-    PROPAGATION_UPPER_SECONDS,
-    ROLE_ASSIGNMENTS_READ,
-    ROLE_DEFINITIONS_READ,
-)
-from foundry_doctor.knowledge.data_actions import Need, allows, need_for
-from foundry_doctor.knowledge.roles import least_privileged
+from foundry_doctor.knowledge.data_actions import need_for
 from foundry_doctor.rules.meaning import data_action_in, principal_in
 
 if TYPE_CHECKING:
@@ -64,12 +49,6 @@ _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 _PROJECT_SURFACES = frozenset(
     {"project-v1", "project-dated", "project", "agent-endpoint", "agent-application"}
 )
-_AUTHZ = "providers/Microsoft.Authorization"
-#: role definitions read per run (one per distinct role the principal holds)
-MAX_DEFINITIONS = 6
-#: projects whose permissions are read to explain a refusal on the account
-MAX_PROJECTS = 3
-_READ_DEPLOYMENTS = "Microsoft.CognitiveServices/accounts/deployments/read"
 
 
 class _Principal:
@@ -115,18 +94,6 @@ def _kind(claims: Any) -> str | None:
     return "user" if claims.scp else "app"
 
 
-def _age(created: object, now: float) -> tuple[str | None, float | None]:
-    if not isinstance(created, str) or len(created) < 19:
-        return None, None
-    try:
-        moment = datetime.datetime.strptime(created[:19], "%Y-%m-%dT%H:%M:%S").replace(
-            tzinfo=datetime.timezone.utc
-        )
-    except ValueError:
-        return created, None
-    return created, now - moment.timestamp()
-
-
 def _surface(info: EndpointInfo, operation: str | None) -> str:
     """The route family of the call: the URL's, or for a base URL the one its clients call
     (the v1 API; a project's v1 API for a project endpoint)."""
@@ -160,238 +127,6 @@ def _unchecked(
         arm_calls=calls,
         **extra,
     )
-
-
-class _Run:
-    """One access check: the client, what was read, what could not be."""
-
-    def __init__(self, client: ArmClient, account: AccountInfo, now: float) -> None:
-        self.client = client
-        self.account = account
-        self.now = now
-        self.unread: list[Unread] = []
-
-    def read(self, what: str, scope: str, right: str, call: Any) -> Any:
-        """``call()``, or ``None`` (and an :class:`Unread`) when ARM refuses it."""
-        try:
-            return call()
-        except ArmError as error:
-            if error.status in (401, 403):
-                self.unread.append(Unread(what, scope, right, error.status))
-                return None
-            raise
-
-    def permissions(self, scope: str) -> list[Block] | None:
-        entries = self.read(
-            "the caller's permissions",
-            scope,
-            "a role at or above the scope",
-            lambda: self.client.list(f"{scope}/{_AUTHZ}/permissions", API_VERSIONS.authorization),
-        )
-        return None if entries is None else [block_of(item) for item in entries]
-
-    def deployments(self) -> list[DeploymentInfo] | None:
-        account_id = self.account.id
-        raw = self.read(
-            "the deployments",
-            account_id,
-            _READ_DEPLOYMENTS,
-            lambda: cognitive_get(self.client, f"{account_id}/deployments", listing=True),
-        )
-        if raw is None:
-            return None
-        found = [item for item in map(deployment_info, raw) if item is not None]
-        models = self.read(
-            "the account's model versions",
-            account_id,
-            "Microsoft.CognitiveServices/accounts/models/read",
-            lambda: cognitive_get(self.client, f"{account_id}/models", listing=True),
-        )
-        return join_lifecycle(found, models or ())
-
-
-def _assignments(
-    run: _Run,
-    rows: list[Mapping[str, Any]],
-    oid: str,
-    target: str,
-    need: Need | None,
-    roles: Mapping[str, RoleView],
-) -> list[AssignmentInfo]:
-    found = []
-    for row in rows:
-        properties = row.get("properties") if isinstance(row.get("properties"), dict) else {}
-        assert isinstance(properties, dict)
-        definition = str(properties.get("roleDefinitionId") or "")
-        role_id = definition.rsplit("/", 1)[-1].lower()
-        scope = str(properties.get("scope") or "")
-        principal_id = str(properties.get("principalId") or "")
-        created, age = _age(properties.get("createdOn"), run.now)
-        view = roles.get(role_id) or RoleView(role_id)
-        found.append(
-            AssignmentInfo(
-                role_id=role_id,
-                role_name=view.known.name if view.known is not None else None,
-                live_role_name=view.live_name,
-                scope=scope,
-                placement=placement(scope, target),
-                principal_id=principal_id,
-                principal_type=(
-                    str(properties["principalType"]) if properties.get("principalType") else None
-                ),
-                via_group=principal_id.lower() != oid.lower(),
-                created_on=created,
-                age_seconds=age,
-                conditional=bool(properties.get("condition")),
-                grants=view.grants(need.action) if need is not None else None,
-                data_plane=view.data_plane,
-            )
-        )
-    order = {"here": 0, "above": 1, "below": 2, "elsewhere": 3}
-    return sorted(found, key=lambda item: (order[item.placement], item.scope, item.role_id))
-
-
-def _role_views(run: _Run, rows: list[Mapping[str, Any]], readable: bool) -> dict[str, RoleView]:
-    ids: list[str] = []
-    for row in rows:
-        properties = row.get("properties") if isinstance(row.get("properties"), dict) else {}
-        assert isinstance(properties, dict)
-        role_id = str(properties.get("roleDefinitionId") or "").rsplit("/", 1)[-1].lower()
-        if role_id and role_id not in ids:
-            ids.append(role_id)
-    views = {role_id: RoleView(role_id) for role_id in ids}
-    if not readable:
-        return views
-    for role_id in ids[:MAX_DEFINITIONS]:
-        path = f"{run.account.id}/{_AUTHZ}/roleDefinitions/{role_id}"
-        try:
-            body = run.client.get(path, API_VERSIONS.authorization)
-        except ArmError:
-            continue
-        properties = body.get("properties") if isinstance(body.get("properties"), dict) else {}
-        assert isinstance(properties, dict)
-        blocks = tuple(
-            block_of(item) for item in properties.get("permissions") or () if isinstance(item, dict)
-        )
-        name = properties.get("roleName")
-        views[role_id] = RoleView(
-            role_id,
-            live_name=name if isinstance(name, str) else None,
-            live_blocks=blocks,
-            custom=properties.get("type") == "CustomRole",
-        )
-    return views
-
-
-def _eligible(run: _Run, oid: str, own: bool) -> list[tuple[str, str]] | None:
-    query = {"$filter": "asTarget()" if own else f"assignedTo('{oid}')"}
-    path = f"{run.account.id}/{_AUTHZ}/roleEligibilityScheduleInstances"
-    rows = run.read(
-        "PIM eligibilities",
-        run.account.id,
-        ROLE_ASSIGNMENTS_READ,
-        lambda: run.client.list(path, API_VERSIONS.pim, query),
-    )
-    if rows is None:
-        return None
-    found = []
-    for row in rows:
-        properties = row.get("properties") if isinstance(row.get("properties"), dict) else {}
-        assert isinstance(properties, dict)
-        role_id = str(properties.get("roleDefinitionId") or "").rsplit("/", 1)[-1].lower()
-        scope = properties.get("scope")
-        if role_id and isinstance(scope, str):
-            found.append((role_id, scope))
-    return found
-
-
-def _network(account: AccountInfo, auth: str) -> list[Verdict]:
-    found: list[Verdict] = []
-    if auth == "key":
-        if account.disable_local_auth:
-            found.append(
-                Verdict(
-                    "key-auth-disabled",
-                    "problem",
-                    f"{account.name} accepts no API keys",
-                    "Key authentication is disabled on the account (disableLocalAuth): every "
-                    "call with a key gets 403 AuthenticationTypeDisabled. Use Entra ID tokens.",
-                    (
-                        "use Entra ID (DefaultAzureCredential with the scope "
-                        "https://cognitiveservices.azure.com/.default or https://ai.azure.com/.default)",
-                        "or, if keys are meant to work: az resource update --ids "
-                        f'"{account.id}" --set properties.disableLocalAuth=false',
-                    ),
-                )
-            )
-        else:
-            found.append(
-                Verdict(
-                    "key-auth",
-                    "ok",
-                    f"{account.name} accepts API keys",
-                    "With a key the service does not consult role assignments; a valid key of "
-                    "this account opens every route.",
-                )
-            )
-    if account.public_network_access == "Disabled":
-        found.append(
-            Verdict(
-                "network-closed",
-                "problem",
-                f"{account.name} refuses calls from public networks",
-                "Public network access is disabled: only calls through a private endpoint get "
-                "in; from anywhere else the service answers 403 'Public access is disabled', "
-                "whatever the roles.",
-                (
-                    "call from a network that reaches the account's private endpoint",
-                    "or, if public access is intended: az resource update --ids "
-                    f'"{account.id}" --set properties.publicNetworkAccess=Enabled',
-                ),
-            )
-        )
-    elif account.network_default_action == "Deny":
-        found.append(
-            Verdict(
-                "network-restricted",
-                "note",
-                f"{account.name} lets only selected networks in",
-                "The account's firewall denies by default: calls from addresses and virtual "
-                "networks outside its rules get 403, whatever the roles.",
-            )
-        )
-    return found
-
-
-def _limits(
-    principal: Identity, surface: str, asked_for_other: bool, seen: Seen | None
-) -> tuple[str, ...]:
-    found = [
-        "ABAC conditions on role assignments are evaluated neither by Resource Manager's "
-        "permissions API nor by this check.",
-        "A guest user is another object (another object id) in the resource's tenant; "
-        "assignments made to the home tenant's object never apply.",
-        f"Role changes reach the data plane after about 5 minutes (up to "
-        f"{PROPAGATION_UPPER_SECONDS // 60}; hours for managed identities in groups).",
-    ]
-    if not asked_for_other:
-        found.insert(
-            0,
-            f"This checked the identity running the check ({principal.object_id}). The one "
-            "failing in production (an app's managed identity, a pipeline's service principal, "
-            "an agent identity) is often another: pass its object id (from the 401 body or its "
-            "token) as principal / --principal-id.",
-        )
-    if surface in ("agent-endpoint", "agent-application"):
-        found.append(
-            "Agent identities get their permissions inside Foundry, not as Resource Manager "
-            "role assignments; none may be visible here."
-        )
-    if seen is not None and seen.assignments is not None:
-        found.append(
-            "Role assignments made by a managing tenant (Azure Lighthouse) are not listed."
-        )
-    return tuple(found)
 
 
 def check_access(
@@ -509,123 +244,6 @@ def check_access(
         )
 
 
-def _nothing_anywhere(
-    client: ArmClient,
-    info: EndpointInfo,
-    shown: str,
-    surface: str,
-    op: str,
-    method: str,
-    caller: Identity,
-    principal: Identity,
-    asked_for_other: bool,
-    named: str | None,
-) -> AccessReport:
-    """The caller sees no subscription at all: it holds no role anywhere in its tenant."""
-    publisher = publisher_of(None, named)
-    need = need_for(surface, op, method, publisher)  # type: ignore[arg-type]
-    label = info.host.split(".", 1)[0]
-    if need is not None and not asked_for_other:
-        eligible = _eligible_anywhere(client, label, need)
-        if eligible is not None:
-            return AccessReport(
-                endpoint=shown,
-                operation=op,
-                data_action=need.action,
-                need_settled=need.settled,
-                target_scope=None,
-                caller=caller,
-                principal=principal,
-                account=None,
-                granted=False,
-                verdicts=(eligible,),
-                limits=_limits(principal, surface, asked_for_other, None),
-                arm_calls=client.calls,
-            )
-    lookup = (
-        '"$(az cognitiveservices account list --query '
-        f'"[?properties.customSubDomainName==\'{label}\'].id" --output tsv)"'
-    )
-    fix: tuple[str, ...] = ()
-    if need is not None and caller.object_id and not asked_for_other:
-        role = least_privileged(need.access)
-        command = assign_command(caller.object_id, caller.kind, role, "SCOPE")
-        fix = (command.replace('"SCOPE"', lookup), "(run by someone who can see the account)")
-    tenant = caller.tenant_id or "its tenant"
-    if asked_for_other:
-        verdict = Verdict(
-            "account-not-found",
-            "unknown",
-            f"The caller sees nothing in tenant {tenant}",
-            "Resource Manager lists no subscription for the identity running the check, so it "
-            "can neither find the account nor read anyone's role assignments.",
-        )
-        granted = None
-    else:
-        verdict = Verdict(
-            "no-role",
-            "problem",
-            f"The caller ({caller.object_id}) holds no role anywhere in tenant {tenant}",
-            "Resource Manager lists no subscription for it: it has no role assignment on any "
-            "subscription, resource group or resource of this tenant, so none on the account "
-            f"behind {info.host} either (if the account lives in another tenant, sign in to "
-            "that one). A call with an Entra ID token needs a role whose data actions include "
-            f"{need.action if need else 'the call'}.",
-            fix,
-        )
-        granted = False
-    return AccessReport(
-        endpoint=shown,
-        operation=op,
-        data_action=need.action if need else None,
-        need_settled=need.settled if need else False,
-        target_scope=None,
-        caller=caller,
-        principal=principal,
-        account=None,
-        granted=granted,
-        verdicts=(verdict,),
-        limits=_limits(principal, surface, asked_for_other, None),
-        arm_calls=client.calls,
-    )
-
-
-def _eligible_anywhere(client: ArmClient, label: str, need: Need) -> Verdict | None:
-    """The caller's own PIM eligibilities anywhere in the tenant (``asTarget()`` at the root
-    scope): one on an account named like the host's subdomain, or above it, that would grant
-    the call."""
-    try:
-        rows = client.list(
-            f"/{_AUTHZ}/roleEligibilityScheduleInstances",
-            API_VERSIONS.pim,
-            {"$filter": "asTarget()"},
-        )
-    except ArmError:
-        return None
-    for row in rows:
-        properties = row.get("properties") if isinstance(row.get("properties"), dict) else {}
-        assert isinstance(properties, dict)
-        scope = str(properties.get("scope") or "")
-        role_id = str(properties.get("roleDefinitionId") or "").rsplit("/", 1)[-1].lower()
-        lowered = scope.lower().rstrip("/")
-        on_account = lowered.endswith(f"/accounts/{label.lower()}")
-        above = "/providers/" not in lowered
-        view = RoleView(role_id)
-        if (on_account or above) and view.grants(need.action):
-            return Verdict(
-                "pim-eligible",
-                "problem",
-                f"{view.label} is eligible through PIM, not active",
-                f"The caller holds no active role in this tenant, but may activate {view.label} "
-                f"on {scope} in Privileged Identity Management; until then it grants nothing.",
-                (
-                    "activate it (Azure portal: Privileged Identity Management, My roles, "
-                    "Azure resources, Eligible assignments, Activate), then get a new token",
-                ),
-            )
-    return None
-
-
 def _unavailable(failure: ArmUnavailable) -> Verdict:
     if failure.reason == "credential":
         return Verdict(
@@ -661,7 +279,7 @@ def _check(
     now = time.time()
     location = locate(client, info.host.split(":", 1)[0], account_id=account_id)
     if location.account is None and location.subscriptions == 0 and auth == "entra":
-        return _nothing_anywhere(
+        return nothing_anywhere(
             client, info, shown, surface, op, method, caller, principal, asked_for_other, named
         )
     if location.account is None:
@@ -688,12 +306,12 @@ def _check(
             granted=None,
             verdicts=(verdict,),
             unread=tuple(location.unread),
-            limits=_limits(principal, surface, asked_for_other, None),
+            limits=limits(principal, surface, asked_for_other, None),
             arm_calls=client.calls,
             auth=auth,
         )
     account = location.account
-    run = _Run(client, account, now)
+    run = Reads(client, account, now)
     run.unread.extend(location.unread)
     project = info.project if surface in _PROJECT_SURFACES else None
     target = f"{account.id}/projects/{project}" if project else account.id
@@ -704,7 +322,7 @@ def _check(
     if error_action and need is not None and error_action.lower() != need.action.lower():
         need = need._replace(action=error_action, settled=True, what="what the service named")
     verdicts: list[Verdict] = []
-    verdicts.extend(_network(account, auth))
+    verdicts.extend(account_verdicts(account, auth))
     label = None
     if chosen is not None:
         label = f"{chosen.name} ({' '.join(p for p in (chosen.format, chosen.model) if p)})"
@@ -713,7 +331,7 @@ def _check(
     if auth == "key":
         granted = not account.disable_local_auth
     else:
-        seen = _gather(run, need, target, account, caller, principal, asked_for_other, info)
+        seen = gather(run, need, target, account, caller, principal, asked_for_other, info)
         seen.deployment_label = label
         seen.publisher = publisher
         granted, judged = judge(seen)
@@ -726,7 +344,7 @@ def _check(
                 "deployments-unreadable",
                 "unknown",
                 f"Could not check deployment {named!r}",
-                f"Listing the account's deployments needs {_READ_DEPLOYMENTS}.",
+                f"Listing the account's deployments needs {READ_DEPLOYMENTS}.",
             )
         )
     return AccessReport(
@@ -744,98 +362,8 @@ def _check(
         deployments=tuple(deployments or ()),
         deployment=named,
         unread=tuple(dict.fromkeys(run.unread)),
-        limits=_limits(principal, surface, asked_for_other, seen),
+        limits=limits(principal, surface, asked_for_other, seen),
         arm_calls=client.calls,
         auth=auth,
         checked_at=datetime.datetime.fromtimestamp(now, tz=datetime.timezone.utc).isoformat(),
     )
-
-
-def _gather(
-    run: _Run,
-    need: Need | None,
-    target: str,
-    account: AccountInfo,
-    caller: Identity,
-    principal: Identity,
-    asked_for_other: bool,
-    info: EndpointInfo,
-) -> Seen:
-    rights = run.permissions(account.id)
-    caller_blocks = rights if target == account.id else run.permissions(target)
-    oid = principal.object_id or ""
-    reads_assignments = rights is None or may(rights, ROLE_ASSIGNMENTS_READ)
-    rows: list[Mapping[str, Any]] | None = None
-    if oid and reads_assignments:
-        path = f"{account.id}/{_AUTHZ}/roleAssignments"
-        rows = run.read(
-            f"the role assignments of {oid}",
-            account.id,
-            ROLE_ASSIGNMENTS_READ,
-            lambda: run.client.list(
-                path, API_VERSIONS.authorization, {"$filter": f"assignedTo('{oid}')"}
-            ),
-        )
-    elif oid:
-        run.unread.append(
-            Unread(f"the role assignments of {oid}", account.id, ROLE_ASSIGNMENTS_READ)
-        )
-    roles = _role_views(run, rows or [], rights is not None and may(rights, ROLE_DEFINITIONS_READ))
-    assignments = _assignments(run, rows, oid, target, need, roles) if rows is not None else None
-    denies = None
-    if rights is not None and may(rights, DENY_ASSIGNMENTS_READ):
-        denies = run.read(
-            "deny assignments",
-            account.id,
-            DENY_ASSIGNMENTS_READ,
-            lambda: run.client.list(
-                f"{account.id}/{_AUTHZ}/denyAssignments", API_VERSIONS.authorization
-            ),
-        )
-    seen = Seen(
-        need=need,
-        target=target,
-        account_scope=account.id,
-        principal=principal,
-        caller=caller,
-        caller_blocks=None if asked_for_other else caller_blocks,
-        caller_rights=rights,
-        assignments=assignments,
-        roles=roles,
-        denies=denies,
-        now=run.now,
-        project_endpoint=_project_endpoint(account, info),
-    )
-    if need is not None and not _granted_already(seen, need):
-        if oid and reads_assignments:
-            seen.eligible = _eligible(run, oid, own=not asked_for_other)
-        if not asked_for_other and assignments is None and target == account.id:
-            for name in account.projects[:MAX_PROJECTS]:
-                scope = f"{account.id}/projects/{name}"
-                blocks = run.permissions(scope)
-                if blocks is not None:
-                    seen.project_grants[scope] = any(
-                        b for b in blocks if _block_grants(b, need.action)
-                    )
-    return seen
-
-
-def _block_grants(block: Block, action: str) -> bool:
-    return allows(block.data_actions, block.not_data_actions, action)
-
-
-def _granted_already(seen: Seen, need: Need) -> bool:
-    if seen.caller_blocks is not None:
-        return any(_block_grants(block, need.action) for block in seen.caller_blocks)
-    return any(
-        item.grants and item.placement in ("here", "above") for item in seen.assignments or ()
-    )
-
-
-def _project_endpoint(account: AccountInfo, info: EndpointInfo) -> str | None:
-    """The v1 endpoint of the account's first project (public cloud, AIServices accounts)."""
-    if not account.projects or account.kind not in ("AIServices", None) or info.cloud != "public":
-        return None
-    label = account.custom_subdomain or info.host.split(".", 1)[0]
-    host = f"{label.lower()}.services.ai.azure.com"
-    return safe_url(f"https://{host}/api/projects/{account.projects[0]}/openai/v1")
