@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from foundry_doctor.emulator import Deployment, Resource, World, default_world
+from foundry_doctor.emulator.roles import BUILT_IN_ROLES, RoleDefinition
 from foundry_doctor.emulator.services.foundry.access import Identity
-from foundry_doctor.emulator.services.foundry.roles import BUILT_IN_ROLES, RoleDefinition
 from foundry_doctor.emulator.services.foundry.spec import PROJECT_OPERATIONS
 from foundry_doctor.emulator.world import DEFAULT_TENANT, FOREIGN_TENANT
 from support.scenarios import (
@@ -146,7 +146,8 @@ def test_a_custom_role_grants_its_data_actions() -> None:
         )
     )
     world.assign("dave", "MaaS Caller")
-    identity = Identity("token", roles=world.role_definitions_of("dave"))
+    dave = world.principal("dave").oid
+    identity = Identity("token", roles=world.data_plane_roles(dave, world.resource("myres")))
     assert identity.may_call("chat/completions", "maas")
     assert not identity.may_call("chat/completions", "openai")
 

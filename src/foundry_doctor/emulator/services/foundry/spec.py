@@ -8,7 +8,7 @@ diagnosis tables, which are kept apart on purpose (a wrong fact then shows up as
 disagreement). Sources: ``../shared/knowledge/routes.md`` (hosts §1, api-versions §2, routes
 §3-§4, audiences §5), ``wire.md`` A.1/A.2 (which check answers first), ``roles.md`` §3 (the
 data actions the service names), ``entra.md`` §5 (sovereign hosts and audiences). The roles
-themselves are in :mod:`~foundry_doctor.emulator.services.foundry.roles`.
+themselves are in :mod:`~foundry_doctor.emulator.roles`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from foundry_doctor.emulator.roles import DATA_ACTION_PREFIX
 from foundry_doctor.emulator.services.entra.spec import Cloud
-from foundry_doctor.emulator.services.foundry.roles import DATA_ACTION_PREFIX
 
 __all__ = [
     "AI_AUDIENCE",
