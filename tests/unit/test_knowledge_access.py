@@ -84,20 +84,31 @@ def test_needs_per_operation_and_publisher() -> None:
 
 
 def _role_grants(role: roles.Role, action: str) -> bool:
-    return data_actions.grants([_Block(role.data_actions)], action)
+    return data_actions.grants([_Block(role.data_actions, role.not_data_actions)], action)
 
 
 def test_the_roles_grant_what_roles_md_section_4_says() -> None:
-    chat = data_actions.need_for("v1", "chat/completions", "POST", "openai")
-    maas = data_actions.need_for("v1", "chat/completions", "POST", "other")
-    project = data_actions.need_for("project-v1", "responses", "POST")
-    assert chat is not None
-    assert maas is not None
-    assert project is not None
-    for role in roles.ROLES:
-        assert _role_grants(role, chat.action) == ("openai-models" in role.opens), role.name
-        assert _role_grants(role, maas.action) == ("any-model" in role.opens), role.name
-        assert _role_grants(role, project.action) == ("project" in role.opens), role.name
+    """What each role ``opens`` follows from its data actions, for every kind of access."""
+    needs = {
+        "openai-models": data_actions.need_for("v1", "chat/completions", "POST", "openai"),
+        "any-model": data_actions.need_for("v1", "chat/completions", "POST", "other"),
+        "project": data_actions.need_for("project-v1", "responses", "POST"),
+        "agent-endpoint": data_actions.need_for("agent-endpoint", "openai/responses", "POST"),
+        "application": data_actions.need_for("agent-application", "openai/responses", "POST"),
+    }
+    for access, need in needs.items():
+        assert need is not None
+        assert need.access == access
+        for role in roles.ROLES:
+            assert _role_grants(role, need.action) == (access in role.opens), (role.name, access)
+
+
+def test_openai_user_has_no_stored_completions() -> None:
+    """The published notDataAction of Cognitive Services OpenAI User takes the read away."""
+    role = roles.COGNITIVE_SERVICES_OPENAI_USER
+    assert _role_grants(role, "Microsoft.CognitiveServices/accounts/OpenAI/models/read")
+    stored = "Microsoft.CognitiveServices/accounts/OpenAI/stored-completions/read"
+    assert not _role_grants(role, stored)
 
 
 def test_who_may_read_role_assignments() -> None:

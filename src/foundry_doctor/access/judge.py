@@ -93,7 +93,9 @@ class RoleView:
         if self.live_blocks is not None:
             return _grants(self.live_blocks, action)
         known = self.known
-        return allows(known.data_actions, (), action) if known is not None else None
+        if known is None:
+            return None
+        return allows(known.data_actions, known.not_data_actions, action)
 
     @property
     def data_plane(self) -> bool | None:

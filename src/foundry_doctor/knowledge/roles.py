@@ -35,6 +35,7 @@ Access = Literal["openai-models", "any-model", "project", "agent-endpoint", "app
 class Role(NamedTuple):
     """One built-in role. ``opens`` is empty for roles that grant no data-plane access.
 
+    ``not_data_actions`` are the published exclusions from its own ``data_actions``.
     ``actions`` / ``not_actions`` are the control-plane actions ``roles.md`` records for the
     role (the ones that matter here, such as reading role assignments; not always the whole
     published list, and empty where nothing is recorded). ``legacy`` marks a role that current
@@ -51,6 +52,7 @@ class Role(NamedTuple):
     actions: tuple[str, ...] = ()
     not_actions: tuple[str, ...] = ()
     legacy: bool = False
+    not_data_actions: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -122,9 +124,11 @@ COGNITIVE_SERVICES_USER = Role(
     "Cognitive Services User",
     None,
     ("Microsoft.CognitiveServices/*",),
-    frozenset({"openai-models", "any-model", "project"}),
-    "every account route; the Entra troubleshooting page names it, current Foundry pages "
-    "prefer Foundry User",
+    # its data actions are Foundry User's, so it reaches what they reach (agent endpoints and
+    # applications included); [AZD] treats it as equal to Foundry User (roles.md section 1)
+    _ALL,
+    "every account and project route; the Entra troubleshooting page names it, current "
+    "Foundry pages prefer Foundry User",
     (s.BI_2024_12, s.AZD_RBAC, s.ENTRA_TROUBLESHOOTING),
     actions=(
         "Microsoft.CognitiveServices/*/read",
@@ -136,12 +140,20 @@ COGNITIVE_SERVICES_OPENAI_USER = Role(
     "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd",
     "Cognitive Services OpenAI User",
     None,
+    # the published list of [BI-2024-12] (roles.md section 1)
     (
         "Microsoft.CognitiveServices/accounts/OpenAI/*/read",
-        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action",
-        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/completions/action",
-        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/embeddings/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/engines/completions/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/engines/search/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/engines/generate/action",
         "Microsoft.CognitiveServices/accounts/OpenAI/deployments/audio/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/search/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/completions/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/realtime/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/extensions/chat/completions/"
+        "action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/embeddings/action",
         "Microsoft.CognitiveServices/accounts/OpenAI/images/generations/action",
         "Microsoft.CognitiveServices/accounts/OpenAI/assistants/*",
     ),
@@ -153,6 +165,7 @@ COGNITIVE_SERVICES_OPENAI_USER = Role(
         "Microsoft.Authorization/roleAssignments/read",
         "Microsoft.Authorization/roleDefinitions/read",
     ),
+    not_data_actions=("Microsoft.CognitiveServices/accounts/OpenAI/stored-completions/read",),
 )
 COGNITIVE_SERVICES_OPENAI_CONTRIBUTOR = Role(
     "a001fd3d-188f-4b5d-821b-7da978bf7442",
@@ -228,6 +241,11 @@ NO_DATA_PLANE: tuple[Role, ...] = (
         _NONE,
         "manages the account, published dataActions are empty",
         (s.RBAC_2025_09, s.HOSTED, s.ROLE_RENAME),
+        actions=(
+            "Microsoft.CognitiveServices/*",
+            "Microsoft.Authorization/roleAssignments/write",
+            "Microsoft.Authorization/roleAssignments/delete",
+        ),
     ),
     Role(
         "25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68",
@@ -237,6 +255,7 @@ NO_DATA_PLANE: tuple[Role, ...] = (
         _NONE,
         "manages the resource and lists keys, no data actions",
         (s.BI_2024_12, s.LEARN_AUTH),
+        actions=("Microsoft.CognitiveServices/*",),
     ),
     Role(
         "bba48692-92b0-4667-a9ad-c31c7b334ac2",
@@ -246,6 +265,7 @@ NO_DATA_PLANE: tuple[Role, ...] = (
         _NONE,
         "usage reads only",
         (s.BI_2024_12,),
+        actions=("Microsoft.CognitiveServices/locations/usages/read",),
     ),
     Role(
         "3afb7f49-54cb-416e-8c09-6dc049efa503",
@@ -255,6 +275,11 @@ NO_DATA_PLANE: tuple[Role, ...] = (
         _NONE,
         "deployments, no data actions",
         (s.BI_2024_12,),
+        actions=(
+            "Microsoft.Authorization/*/read",
+            "Microsoft.Resources/deployments/*",
+            "Microsoft.Insights/AutoscaleSettings/write",
+        ),
     ),
     Role(
         "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
