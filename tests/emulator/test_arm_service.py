@@ -497,3 +497,39 @@ def test_the_data_plane_honours_resource_manager_assignments(emu: Emulator, worl
     assert _chat(emu, "dave", ACCOUNT_ROUTE) == 200
     world.arm.eligibilities.append(Eligibility("carol", "Foundry User", ACCOUNT))
     assert _chat(emu, "carol", ACCOUNT_ROUTE) == 401
+
+
+def test_one_place_decides_a_model_versions_lifecycle(emu: Emulator, world: Any) -> None:
+    """A version the catalogue lists as retired answers the data plane's retired 404; a
+    deployment marked retired is listed as Deprecated by Resource Manager."""
+    from foundry_doctor.emulator import Deployment
+
+    myres = world.resource("myres")
+    myres.add_deployment(Deployment("legacy-chat", "gpt-35-turbo", model_version="0125"))
+    myres.add_deployment(Deployment("gpt-45", "gpt-4.5-preview", retired="model-deprecated"))
+    key = emu.key("myres")
+    for deployment, status in (("legacy-chat", 404), ("gpt-45", 410), ("gpt-4o", 200)):
+        response = raw_request(
+            emu,
+            "myres.openai.azure.com",
+            "POST",
+            f"/openai/deployments/{deployment}/chat/completions?api-version=2024-10-21",
+            headers={"api-key": key},
+            body={"messages": [{"role": "user", "content": "hi"}]},
+        )
+        assert response.status == status, deployment
+    assert emu.requests[-3].outcome == "model-retired"
+    rows = _get(emu, "alice", f"{ACCOUNT}/models?{CS}").json()["value"]
+    lifecycle = {(row["name"], row["version"]): row["lifecycleStatus"] for row in rows}
+    assert lifecycle[("gpt-4.5-preview", "1")] == "Deprecated"
+    assert lifecycle[("gpt-4o", "2024-11-20")] == "GenerallyAvailable"
+    world.foundry.retired_answer = "operation-not-supported"
+    response = raw_request(
+        emu,
+        "myres.openai.azure.com",
+        "POST",
+        "/openai/deployments/legacy-chat/chat/completions?api-version=2024-10-21",
+        headers={"api-key": key},
+        body={"messages": [{"role": "user", "content": "hi"}]},
+    )
+    assert response.status == 400
