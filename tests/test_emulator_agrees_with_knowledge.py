@@ -616,11 +616,6 @@ _PUBLISHED_ONLY = frozenset({"dated-deployment", "dated-resource", "models-api"}
 a subset of them."""
 
 
-def _version_label(item: _EmulatedOperation, version: str | None) -> str:
-    shown = "without api-version" if version is None else f"api-version={version}"
-    return f"{item.operation.method} {item.template} {shown}"
-
-
 def compare_api_versions() -> Comparison:
     """Per operation: every api-version the emulator accepts (and a missing one, where it
     accepts that) is one the tables accept there; where the tables state the accepted set
@@ -658,10 +653,10 @@ def compare_api_versions() -> Comparison:
             else ()
         )
         for version in stated:
-            tally.check(version in versions, f"{_version_label(item, version)} refused")
+            tally.check(version in versions, f"{surface.name}: api-version={version} refused")
         if surface.name in _PUBLISHED_ONLY:
             for version in api_versions.RETIRED_PREVIEWS.values:
-                tally.check(version not in versions, f"{_version_label(item, version)} retired")
+                tally.check(version not in versions, f"{surface.name}: retired {version} served")
     deployments = sorted(emu.DEPLOYMENTS_API_VERSIONS, key=emu.dated_order)
     stable = [version for version in deployments if not version.endswith("-preview")]
     tally.check(stable[-1] == api_versions.LATEST_DATED_STABLE, "the newest stable version")
