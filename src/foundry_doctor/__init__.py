@@ -19,6 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from foundry_doctor.access import AccessReport, check_access
     from foundry_doctor.diagnosis import Diagnosis, Evidence, Finding, diagnose, diagnose_text
     from foundry_doctor.diagnosis.checkup import Checkup, check_configuration
     from foundry_doctor.facts import Facts, TokenClaims
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 # public name -> module that defines it; imported on first use (PEP 562)
 _LAZY = {
+    "AccessReport": "foundry_doctor.access",
+    "check_access": "foundry_doctor.access",
     "Diagnosis": "foundry_doctor.diagnosis",
     "Evidence": "foundry_doctor.diagnosis",
     "Finding": "foundry_doctor.diagnosis",
@@ -59,6 +62,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AccessReport",
     "AsyncDiagnosticsPolicy",
     "Checkup",
     "Configuration",
@@ -71,6 +75,7 @@ __all__ = [
     "__version__",
     "async_response_hook",
     "check",
+    "check_access",
     "check_configuration",
     "diagnose",
     "diagnose_text",

@@ -70,6 +70,16 @@ _TALKATIVE = {
     "explain": ["explain", "--case", str(CASES)],
     "rules": ["rules"],
     "emulator": ["emulator"],
+    "access": [
+        "access",
+        "--emulator",
+        "--principal",
+        "bob",
+        "--endpoint",
+        "https://myres.openai.azure.com",
+        "--model",
+        "DeepSeek-R1",
+    ],
 }
 
 
@@ -131,6 +141,8 @@ _NEEDS_EXTRAS = [
     (["demo"], "[inference,openai,emulator,identity]"),
     (_TALKATIVE["probe"], "[openai,emulator]"),
     (["emulator"], "[emulator]"),
+    (_TALKATIVE["access"], "[emulator]"),
+    (["access", "--endpoint", "https://myres.openai.azure.com"], "[identity]"),
     (
         [
             "probe",

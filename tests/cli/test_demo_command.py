@@ -28,6 +28,8 @@ def test_json_tour(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--json"]) == 0
     out = capsys.readouterr().out
     records = [json.loads(line) for line in out.splitlines()]
+    access = records.pop()
+    assert access["report"]["problems"] == ["role-too-narrow"]
     assert [r["title"] for r in records] == [step.title for step in STEPS]
     rules = []
     for record in records:
@@ -48,5 +50,6 @@ def test_text_tour_is_plain_when_not_a_terminal(capsys: pytest.CaptureFixture[st
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "\033[" not in out
-    assert out.count("=== ") == len(STEPS)
+    assert out.count("=== ") == len(STEPS) + 1  # the steps, then one access check
+    assert "PROBLEM: [role-too-narrow]" in out
     assert "foundry-doctor [FD106 missing-data-plane-role]" in out

@@ -108,6 +108,19 @@ def test_serves_in_the_foreground_until_interrupted(tmp_path: Path) -> None:
         assert {item["name"] for item in myres["deployments"]} >= {"gpt-4o", "DeepSeek-R1"}
         alice = next(item for item in summary["principals"] if item["name"] == "alice")
         assert alice["roles"]["myres"] == ["Cognitive Services User", "Foundry User"]
+        arm_roles = {
+            item["name"]: [
+                (entry["role"], entry["scope"], entry["via_group"], entry["state"])
+                for entry in item["resource_manager_roles"]
+            ]
+            for item in summary["principals"]
+        }
+        assert arm_roles["alice"] == [("Reader", "resource group rg-foundry", None, "active")]
+        assert arm_roles["frank"] == [("Foundry User", "myres/projects/myproject", None, "active")]
+        assert arm_roles["grace"] == [("Cognitive Services User", "myres", None, "recent")]
+        assert arm_roles["heidi"] == [("Foundry User", "myres", "ai-platform", "active")]
+        assert arm_roles["ivan"] == [("Foundry User", "myres", None, "eligible")]
+        assert arm_roles["bob"] == []
         chat = next(item for item in summary["apps"] if item["name"] == "chat-backend")
         assert [secret["expired"] for secret in chat["secrets"]] == [False, True]
         assert summary["authority_hosts"][0] == "https://login.microsoftonline.com"

@@ -278,6 +278,7 @@ def test_requests_shows_the_reason_too(emu: Emulator) -> None:
             "Resource('govres', cloud='usgov', tenant_id=GOVERNMENT_TENANT)",
         ),
         ("westus3.api.cognitive.microsoft.com", "region='westus3'"),
+        ("management.usgovcloudapi.net", "answers on management.azure.com only"),
         ("login.microsoftonline.de", "add the one you need to the world"),
         ("example.com", "add the one you need to the world"),
     ],

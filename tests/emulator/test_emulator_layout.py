@@ -67,7 +67,10 @@ from foundry_doctor.emulator import default_world, World, Resource, Principal, P
 from foundry_doctor.emulator.services.foundry import spec, errors
 from foundry_doctor.emulator.services.entra import spec as entra_spec, errors as entra_errors
 from foundry_doctor.emulator.services.managed_identity import spec as mi_spec, errors as mi_errors
+from foundry_doctor.emulator.services.arm import spec as arm_spec, errors as arm_errors
+from foundry_doctor.emulator.services.arm import payloads as arm_payloads
 world = default_world()
+assert arm_payloads.account(world.resource("myres"))["kind"] == "AIServices"
 assert world.app("chat-backend").secrets
 print("ok")
 """

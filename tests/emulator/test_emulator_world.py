@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from foundry_doctor.emulator import Deployment, Resource, World, default_world
+from foundry_doctor.emulator.roles import BUILT_IN_ROLES, RoleDefinition
 from foundry_doctor.emulator.services.foundry.access import Identity
-from foundry_doctor.emulator.services.foundry.roles import BUILT_IN_ROLES, RoleDefinition
 from foundry_doctor.emulator.services.foundry.spec import PROJECT_OPERATIONS
 from foundry_doctor.emulator.world import DEFAULT_TENANT, FOREIGN_TENANT
 from support.scenarios import (
@@ -146,9 +146,32 @@ def test_a_custom_role_grants_its_data_actions() -> None:
         )
     )
     world.assign("dave", "MaaS Caller")
-    identity = Identity("token", roles=world.role_definitions_of("dave"))
+    dave = world.principal("dave").oid
+    identity = Identity("token", roles=world.data_plane_roles(dave, world.resource("myres")))
     assert identity.may_call("chat/completions", "maas")
     assert not identity.may_call("chat/completions", "openai")
+
+
+def test_resource_manager_assignments_name_known_roles() -> None:
+    world = default_world()
+    account = world.resource("myres").resource_id
+    with pytest.raises(KeyError, match="no role 'Foundry Users'"):
+        world.assign_at("dave", "Foundry Users", account)
+    added = world.assign_at("dave", "Azure AI User", f"{account}/projects/myproject")
+    assert added.role == "Azure AI User"
+    dave = world.principal("dave").oid
+    assert world.data_plane_roles(dave, world.resource("myres")) == ()
+    in_project = world.data_plane_roles(dave, world.resource("myres"), "myproject")
+    assert [role.name for role in in_project] == ["Foundry User"]
+
+
+def test_a_deployment_runs_the_catalogues_default_version() -> None:
+    world = default_world()
+    myres = world.resource("myres")
+    assert world.deployed_model(myres.deployments["gpt-4o"]).version == "2024-11-20"
+    assert world.deployed_model(myres.deployments["DeepSeek-R1"]).format == "DeepSeek"
+    unlisted = Deployment("custom", "my-fine-tune", model_version="7")
+    assert (world.deployed_model(unlisted).version, world.retired_answer(unlisted)) == ("7", None)
 
 
 def test_match_host() -> None:

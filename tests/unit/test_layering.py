@@ -2,7 +2,7 @@
 level, inside functions and under ``TYPE_CHECKING`` alike) goes to its own layer or a lower one:
 
     base (_version, _logging)  <  knowledge (service tables)  <  facts (observations)
-      <  diagnosis.model  <  rules  <  the engine (diagnosis)  <  integrations  <  cli
+      <  diagnosis.model  <  rules  <  the engine (diagnosis)  <  integrations, access  <  cli
 
 The package facade (``foundry_doctor/__init__.py``, which re-exports every layer lazily) is
 used by the command line only. The emulator stands apart: it may import the base layer and
@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, int], ...] = (
     ("foundry_doctor.rules", 4),
     ("foundry_doctor.diagnosis", 5),
     ("foundry_doctor.integrations", 6),
+    ("foundry_doctor.access", 6),  # an explicit command and API, never inside the middleware
     ("foundry_doctor.cli", 7),
     ("foundry_doctor.__main__", 7),
 )

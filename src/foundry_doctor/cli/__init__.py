@@ -3,9 +3,10 @@
 Each sub-command lives in its own module of this package and exposes ``NAME``, ``HELP``,
 ``configure(parser)`` and ``run(args) -> int``. Exit codes: 0 success, 1 a diagnosed failure
 (or a check that found problems), 2 a usage error (a missing optional dependency included),
-141 when the reader of the output went away (``foundry-doctor rules | head``). Errors in the
-user's input print one line to stderr, never a traceback; what they quote of the input goes
-through :func:`~foundry_doctor.facts.redaction.quote` (a mistyped flag may carry a key).
+3 (``access``) nothing decisive could be checked, 141 when the reader of the output went away
+(``foundry-doctor rules | head``). Errors in the user's input print one line to stderr, never
+a traceback; what they quote of the input goes through
+:func:`~foundry_doctor.facts.redaction.quote` (a mistyped flag may carry a key).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ COMMANDS = (
     "demo",
     "check",
     "probe",
+    "access",
     "explain",
     "rules",
     "emulator",

@@ -152,6 +152,21 @@ STEPS = (
 )
 
 
+#: the access check the tour ends with: what Resource Manager says about step 3's identity
+ACCESS_CHECK = {"principal": "bob", "endpoint": f"{AOAI}/openai/v1/", "model": "DeepSeek-R1"}
+ACCESS_TITLE = "foundry-doctor access: what bob holds, and what DeepSeek-R1 needs"
+
+
+def _access_check(emulator: Any) -> Any:
+    from foundry_doctor.access import check_access
+
+    return check_access(
+        ACCESS_CHECK["endpoint"],
+        credential=emulator.credential(ACCESS_CHECK["principal"]),
+        model=ACCESS_CHECK["model"],
+    )
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-color", action="store_true", help="plain output")
     parser.add_argument(
@@ -187,6 +202,7 @@ REQUIRED = {
 def run(args: argparse.Namespace) -> int:
     require("the demo", REQUIRED)
     from foundry_doctor.emulator import Emulator
+    from foundry_doctor.facts.redaction import safe_url
 
     color = sys.stdout.isatty() and not args.no_color and not args.json
 
@@ -216,4 +232,15 @@ def run(args: argparse.Namespace) -> int:
                 else:
                     name = attempt["exception"].rsplit(".", 1)[-1]
                     print(f"{name}: {attempt['message']}")
+        report = _access_check(emulator)
+        if args.json:
+            record = {"access": ACCESS_TITLE, "report": report.to_dict()}
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            print(bold(f"\n=== {ACCESS_TITLE}"))
+            print(
+                f"$ foundry-doctor access --emulator --principal {ACCESS_CHECK['principal']} "
+                f"--endpoint {safe_url(ACCESS_CHECK['endpoint'])} --model {ACCESS_CHECK['model']}"
+            )
+            print(report.render())
     return 0

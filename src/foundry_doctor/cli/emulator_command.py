@@ -1,7 +1,8 @@
 """``foundry-doctor emulator``: run the bundled emulator in the foreground.
 
 It prints how to point a client at it (the environment variables, then the resources with
-their host names, keys and deployments, the principals with their roles, the app registrations
+their host names, keys and deployments, the principals with their roles (the resources' own
+and those only Resource Manager holds), the app registrations
 with their client secrets, and the managed-identity platforms with the variables that select
 each) and serves until Ctrl-C (or SIGTERM). ``--print-env`` prints only the ``NAME=value``
 lines, for a shell or a ``.env`` file, and serves the same way; ``--json`` the whole summary as
@@ -27,11 +28,15 @@ from foundry_doctor.cli.extras import EMULATOR, require
 
 NAME = "emulator"
 HELP = (
-    "Run the local emulator (Foundry / Azure OpenAI, Entra ID, managed identity) in the "
-    "foreground (Ctrl-C stops it)."
+    "Run the local emulator (Foundry / Azure OpenAI, Entra ID, managed identity, Resource "
+    "Manager) in the foreground (Ctrl-C stops it)."
 )
 
-_TOKEN_SCOPES = ("https://cognitiveservices.azure.com/.default", "https://ai.azure.com/.default")
+_TOKEN_SCOPES = (
+    "https://cognitiveservices.azure.com/.default",
+    "https://ai.azure.com/.default",
+    "https://management.azure.com/.default",
+)
 _TOKEN_LIFETIME = 12 * 3600
 
 
@@ -69,6 +74,61 @@ def _load() -> Any:
     import foundry_doctor.emulator.session as emulator
 
     return emulator
+
+
+def _short_scope(scope: str) -> str:
+    """``/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a/
+    projects/p`` -> ``a/projects/p``; a resource group or subscription by its name."""
+    marker = "/providers/Microsoft.CognitiveServices/accounts/"
+    if marker.lower() in scope.lower():
+        return scope[scope.lower().index(marker.lower()) + len(marker) :]
+    parts = [part for part in scope.split("/") if part]
+    if len(parts) == 4 and parts[2].lower() == "resourcegroups":
+        return f"resource group {parts[3]}"
+    if len(parts) == 2:
+        return f"subscription {parts[1]}"
+    return scope
+
+
+def _arm_roles(world: Any, oid: str) -> list[dict[str, Any]]:
+    """The roles Resource Manager holds for ``oid`` beyond the resources' direct ones: at
+    other scopes, through groups, not yet in force, PIM-eligible."""
+    from foundry_doctor.emulator.services.arm.world import eligibilities, holders, role_assignments
+
+    whose = holders(world, oid)
+    groups = {group.oid.lower(): group.name for group in world.arm.groups.values()}
+    delay = world.arm.settings.propagation_delay
+    found = []
+    for item in role_assignments(world):
+        holder = item.principal_id.lower()
+        if item.data_plane_own or holder not in whose:
+            continue
+        found.append(
+            {
+                "role": item.role.name,
+                "scope": _short_scope(item.scope),
+                "via_group": groups.get(holder) if holder != oid.lower() else None,
+                "state": "active" if world.arm.built_at - item.created_on >= delay else "recent",
+            }
+        )
+    for eligibility, holder, role in eligibilities(world):
+        if holder.lower() in whose:
+            scope = _short_scope(eligibility.scope)
+            found.append(
+                {"role": role.name, "scope": scope, "via_group": None, "state": "eligible"}
+            )
+    return found
+
+
+def _arm_text(entry: dict[str, Any]) -> str:
+    notes = {
+        "active": "",
+        "recent": ", made just before the world was built (in force once older than "
+        "arm.propagation_delay)",
+        "eligible": ", PIM-eligible only",
+    }
+    via = f" through group {entry['via_group']}" if entry["via_group"] else ""
+    return f"{entry['role']} on {entry['scope']}{via}{notes[entry['state']]}"
 
 
 def _summary(emu: Any) -> dict[str, Any]:
@@ -115,6 +175,7 @@ def _summary(emu: Any) -> dict[str, Any]:
                 "type": principal.idtyp,
                 "upn": principal.upn,
                 "roles": roles,
+                "resource_manager_roles": _arm_roles(world, principal.oid),
                 "tokens": tokens,
             }
         )
@@ -163,7 +224,8 @@ def _summary(emu: Any) -> dict[str, Any]:
 
 def _print_text(summary: dict[str, Any]) -> None:
     lines = [
-        "foundry-doctor emulator: Foundry / Azure OpenAI, Entra ID and managed identity via "
+        "foundry-doctor emulator: Foundry / Azure OpenAI, Entra ID, managed identity and Resource "
+        "Manager via "
         f"{summary['proxy_url']}",
         "",
         "Set these in the client's environment (build clients after setting them):",
@@ -193,7 +255,8 @@ def _print_text(summary: dict[str, Any]) -> None:
     lines += ["", "Principals (tokens: run with --json):"]
     for principal in summary["principals"]:
         roles = "; ".join(
-            f"{resource}: {', '.join(names)}" for resource, names in principal["roles"].items()
+            [f"{resource}: {', '.join(names)}" for resource, names in principal["roles"].items()]
+            + [_arm_text(entry) for entry in principal["resource_manager_roles"]]
         )
         lines.append(
             f"  {principal['name']:<10} {principal['type']:<4} oid {principal['oid']} "

@@ -62,6 +62,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also show the signed-in person's name / upn from the token",
     )
+    parser.add_argument(
+        "--check-access",
+        action="store_true",
+        help="after a failed call, check with Azure Resource Manager which roles the identity "
+        "holds and what the call needs (foundry-doctor access)",
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds (default 30)")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
@@ -84,11 +90,25 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
         except ImportError as error:  # a module the check above could not foresee
             raise UsageError(f"the {choice.client_name} client needs {error.name}") from None
+        from foundry_doctor.cli import access_command
+
+        access = None
+        if args.check_access and not result.ok:
+            access = access_command.access_after_probe(args, configuration, result, credential)
     personal = bool(args.show_identity)
     if args.json:
-        print(json.dumps(result.to_dict(include_personal=personal), ensure_ascii=False))
+        data = result.to_dict(include_personal=personal)
+        if access is not None:
+            data["access"] = access if isinstance(access, str) else access.to_dict()
+        print(json.dumps(data, ensure_ascii=False))
     else:
         print(_render(result, personal))
+        if access is not None:
+            print("\naccess check:\n" + (access if isinstance(access, str) else access.render()))
+        elif not args.check_access:
+            hint = access_command.hint_after_probe(args, configuration, result)
+            if hint:
+                print(hint)
     return 0 if result.ok else 1
 
 
@@ -103,13 +123,16 @@ _CLIENT_MODULE = {
 
 def _modules(args: argparse.Namespace, client_name: str, kind: str) -> dict[str, str]:
     """What this probe imports (module -> extra): the client's SDK, and the emulator or the
-    token credential (azure-identity's, or one over ``--token-env`` that needs azure-core)."""
+    token credential (azure-identity's, or one over ``--token-env`` that needs azure-core);
+    with ``--check-access``, azure-core for the Resource Manager client."""
     module = _CLIENT_MODULE[client_name]
     modules = {module: SDKS[module]}
     if args.emulator:
         modules.update(EMULATOR)
     elif kind == "token":
         modules["azure.core" if args.token_env else "azure.identity"] = SDKS["azure.identity"]
+    if args.check_access and "azure.core" not in modules:
+        modules["azure.core"] = SDKS["azure.identity"]
     return modules
 
 

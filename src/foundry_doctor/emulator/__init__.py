@@ -1,5 +1,6 @@
 """Local emulations of the services a Foundry / Azure OpenAI caller talks to: the data plane,
-Microsoft Entra ID's token service, and the managed-identity endpoints of the Azure hosts.
+Microsoft Entra ID's token service, the managed-identity endpoints of the Azure hosts, and
+Azure Resource Manager.
 
 The real, unmodified SDK clients (azure-ai-inference with requests or aiohttp, openai with
 httpx / httpx2) and the real azure-identity credentials talk to it under the real host names,
@@ -58,6 +59,11 @@ regional host             ``eastus.api.cognitive.microsoft.com``: keys of the Ea
 ``workload`` (s.p.)       Cognitive Services User; service principal of ``aks-workload``
 managed identities        ``webapp-mi``, ``vm-mi``, ``uami-chat`` (Cognitive Services User
                           on ``myres``), ``uami-batch`` (no roles)
+Resource Manager          ``management.azure.com``: the resources as accounts, alice also
+                          Reader on ``rg-foundry``; ``frank`` (Foundry User on project
+                          ``myproject`` only), ``grace`` (Cognitive Services User, assigned a
+                          minute before the world was built), ``heidi`` (Foundry User through
+                          two nested groups), ``ivan`` (PIM-eligible for Foundry User)
 app ``chat-backend``      client id ``dddddddd-...0005``; secret 1 valid, secret 2 expired
                           (values random per world: :meth:`Emulator.client_secret`);
                           certificates on demand (:meth:`Emulator.client_certificate`)
@@ -76,7 +82,8 @@ api-versions              classic route: 2023-05-15, 2024-02-01, 2024-06-01, 202
 
 Keys are random per world; ask :meth:`Emulator.key`. Principal object ids are
 ``bbbbbbbb-0000-0000-0000-00000000000N`` (alice 1, bob 2, carol 3, dave 4, app 5, eve 6,
-workload 7, webapp-mi 8, vm-mi 9, uami-chat a, uami-batch b); client ids of the apps and
+workload 7, webapp-mi 8, vm-mi 9, uami-chat a, uami-batch b, frank c, grace d, heidi e,
+ivan f); client ids of the apps and
 identities are ``dddddddd-0000-0000-0000-00000000000N`` with the same N.
 
 Faults on the wire (a connection dropped mid-body, a truncated, mislabelled or endless body, a

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from foundry_doctor.emulator.services.apim.handlers import GatewayService
+from foundry_doctor.emulator.services.arm.handlers import ArmService
 from foundry_doctor.emulator.services.entra.handlers import EntraService
 from foundry_doctor.emulator.services.entra.keys import federated_token, new_client_certificate
 from foundry_doctor.emulator.services.entra.spec import AUTHORITY_HOSTS, FEDERATED_TOKEN_AUDIENCE
@@ -123,6 +124,7 @@ class Emulator:
                 GatewayService(world, self._issuer, foundry),
                 ServerlessService(world),
                 EntraService(world, self._issuer),
+                ArmService(world, self._issuer),
             ],
             local=[ManagedIdentityService(world, self._issuer)],
         )

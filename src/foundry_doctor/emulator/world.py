@@ -14,10 +14,30 @@ world described in the package docstring and in ``docs/emulator.md``.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from foundry_doctor.emulator.roles import (
+    BUILT_IN_ROLES,
+    ROLE_COGNITIVE_SERVICES_USER,
+    ROLE_FOUNDRY_USER,
+    ROLE_OPENAI_USER,
+    ROLE_OWNER,
+    ROLE_READER,
+    RoleDefinition,
+    find_role,
+)
 from foundry_doctor.emulator.services.apim.world import Gateway, GatewayApi
+from foundry_doctor.emulator.services.arm.spec import ARM_HOST, CatalogueModel
+from foundry_doctor.emulator.services.arm.world import (
+    ArmState,
+    Eligibility,
+    Group,
+    RoleAssignment,
+    Subscription,
+    data_plane_roles,
+)
 from foundry_doctor.emulator.services.entra.spec import AUTHORITY_HOSTS, RESOURCES
 from foundry_doctor.emulator.services.entra.world import (
     AZURE_CLI_APP_ID,
@@ -33,15 +53,6 @@ from foundry_doctor.emulator.services.entra.world import (
 from foundry_doctor.emulator.services.foundry.errors import (
     INVALID_KEY_BODY,
     RESOURCE_NOT_FOUND_BODY,
-)
-from foundry_doctor.emulator.services.foundry.roles import (
-    BUILT_IN_ROLES,
-    ROLE_COGNITIVE_SERVICES_USER,
-    ROLE_FOUNDRY_USER,
-    ROLE_OPENAI_USER,
-    ROLE_OWNER,
-    RoleDefinition,
-    find_role,
 )
 from foundry_doctor.emulator.services.foundry.spec import (
     DEPLOYMENTS_API_VERSIONS,
@@ -61,6 +72,7 @@ from foundry_doctor.emulator.services.foundry.world import (
     Quota,
     Refusal,
     Resource,
+    RetiredAnswer,
     match_host,
 )
 from foundry_doctor.emulator.services.managed_identity.world import Platform
@@ -116,7 +128,7 @@ _COLLECTIONS = (
     "serverless_endpoints",
 )
 #: settings groups ``World.apply`` understands as ``<group>.<setting>``
-_GROUPS = ("entra", "foundry")
+_GROUPS = ("entra", "foundry", "arm")
 
 
 @dataclass
@@ -124,7 +136,8 @@ class World:
     """Everything the emulated services know. Mutate it freely; the emulator reads it live.
 
     Foundry data plane: ``resources``; ``role_definitions`` (the roles a role assignment can
-    name, by role definition ID: the built-in ones, plus any :meth:`define_role` adds);
+    name, by role definition ID: the built-in ones, plus any :meth:`define_role` adds; the
+    data plane and Resource Manager both decide with them);
     ``api_versions`` lists the ``api-version`` values each dated route serves
     (``"deployments"``: ``/openai/deployments/...``, ``"responses"``: ``/openai/responses``,
     ``"models"``: ``/models/...``); ``foundry`` (where the service's answers vary, see
@@ -136,6 +149,9 @@ class World:
 
     Entra ID: ``tenants`` (by id), ``principals`` (by name), ``apps`` (app registrations, by
     name), ``entra`` (the token service's settings). Managed identity: ``platforms`` (by name).
+    Resource Manager: ``arm`` (subscriptions, groups, the role assignments beyond the
+    resources' direct ones, deny assignments, PIM eligibilities, the model catalogue, its
+    settings; see :mod:`~foundry_doctor.emulator.services.arm.world`).
     """
 
     resources: dict[str, Resource] = field(default_factory=dict)
@@ -157,6 +173,7 @@ class World:
     apps: dict[str, AppRegistration] = field(default_factory=dict)
     platforms: dict[str, Platform] = field(default_factory=dict)
     entra: EntraSettings = field(default_factory=EntraSettings)
+    arm: ArmState = field(default_factory=ArmState)
 
     # --- look-ups -----------------------------------------------------------------------------
 
@@ -251,7 +268,7 @@ class World:
 
     def role(self, role: str) -> RoleDefinition:
         """The role definition ``role`` names: its ID, current or former name, ignoring case
-        (:class:`~foundry_doctor.emulator.services.foundry.roles.UnknownRole`, a ``KeyError``,
+        (:class:`~foundry_doctor.emulator.roles.UnknownRole`, a ``KeyError``,
         for anything else)."""
         return find_role(self.role_definitions, role)
 
@@ -283,18 +300,71 @@ class World:
         ``resource``."""
         return frozenset(self.resource(resource).role_assignments.get(self._oid(principal), ()))
 
-    def role_definitions_of(
-        self, principal: str, resource: str = "myres"
+    def assign_at(
+        self,
+        principal: str,
+        role: str,
+        scope: str,
+        *,
+        created_on: float | None = None,
+        condition: str | None = None,
+    ) -> RoleAssignment:
+        """Give ``principal`` (a principal's or a group's name, or an object id) ``role`` (a
+        role definition ID, current or former name) at any ``scope`` (a project, a resource
+        group, a subscription), as only Resource Manager holds it: ``created_on`` (epoch
+        seconds; default long ago) says whether it is in force yet, ``condition`` is an ABAC
+        condition it lists. An unknown role raises ``KeyError``."""
+        self.role(role)
+        return self.arm.assign(
+            RoleAssignment(principal, role, scope, created_on=created_on, condition=condition)
+        )
+
+    def data_plane_roles(
+        self, oid: str, resource: Resource, project: str | None = None
     ) -> tuple[RoleDefinition, ...]:
-        """The definitions of the roles ``principal`` holds on ``resource`` (names no
-        definition has are left out: they grant nothing)."""
-        found = []
-        for name in sorted(self.roles(principal, resource)):
-            try:
-                found.append(self.role(name))
-            except KeyError:
-                continue
-        return tuple(found)
+        """The definitions of the roles the data plane honours for ``oid`` on ``resource``
+        (or one of its projects): the direct ones and Resource Manager's assignments that are
+        in force (:func:`~foundry_doctor.emulator.services.arm.world.data_plane_roles`, the
+        one place that decides it)."""
+        return data_plane_roles(self, oid, resource, project)
+
+    # --- models -------------------------------------------------------------------------------
+
+    def deployed_model(self, deployment: Deployment) -> CatalogueModel:
+        """The model version ``deployment`` runs, as the model catalogue (``arm.models``) lists
+        it: its ``model_version``, or the catalogue's default version of the model; retired
+        (``lifecycle`` ``Deprecated``) when the catalogue says so or the deployment's
+        ``retired`` does. The one place Resource Manager's model lifecycle and the data plane's
+        retired answer (:meth:`retired_answer`) come from."""
+        model_format = "OpenAI" if deployment.family == "openai" else deployment.provider
+        rows = [
+            row
+            for row in self.arm.models
+            if row.format == model_format and row.name.lower() == deployment.model.lower()
+        ]
+        if deployment.model_version is None:
+            found = next((row for row in rows if row.default), rows[0] if rows else None)
+        else:
+            found = next((row for row in rows if row.version == deployment.model_version), None)
+        if found is None:
+            capability = "embeddings" if deployment.kind == "embeddings" else "chatCompletion"
+            found = CatalogueModel(
+                model_format,
+                deployment.model,
+                deployment.model_version or "1",
+                capability=capability,
+            )
+        if deployment.retired is not None and not found.retired:
+            found = dataclasses.replace(found, lifecycle="Deprecated")
+        return found
+
+    def retired_answer(self, deployment: Deployment) -> RetiredAnswer | None:
+        """What a call to ``deployment`` answers because its model version is retired: the
+        deployment's own ``retired`` answer, ``foundry.retired_answer`` for a version the
+        catalogue lists as retired, ``None`` while it is not (:meth:`deployed_model`)."""
+        if deployment.retired is not None:
+            return deployment.retired
+        return self.foundry.retired_answer if self.deployed_model(deployment).retired else None
 
     # --- hosts --------------------------------------------------------------------------------
 
@@ -323,6 +393,7 @@ class World:
             *gateways,
             *serverless,
             *self.authority_hosts(),
+            ARM_HOST,
         )
 
     # --- changes ------------------------------------------------------------------------------
@@ -335,10 +406,11 @@ class World:
         """Apply data-only changes: ``{"models_api_retired": True}``,
         ``{"resources.myres.local_auth": False}``,
         ``{"apps.chat-backend.conditional_access_blocked": True}``,
-        ``{"entra.multiple_resources_code": 28000}``, ``{"foundry.x_request_id": "never"}``.
-        ``<collection>.<key>.<attribute>`` works for resources, principals, apps, platforms,
-        tenants, gateways and serverless endpoints; ``<group>.<setting>`` for ``entra`` and
-        ``foundry``. Unknown names raise ``KeyError``."""
+        ``{"entra.multiple_resources_code": 28000}``, ``{"foundry.x_request_id": "never"}``,
+        ``{"arm.role_names": "former"}``. ``<collection>.<key>.<attribute>`` works for
+        resources, principals, apps, platforms, tenants, gateways and serverless endpoints;
+        ``<group>.<setting>`` for ``entra``, ``foundry`` and ``arm`` (Resource Manager's
+        settings). Unknown names raise ``KeyError``."""
         for path, value in changes.items():
             parts = path.split(".")
             target: object = self
@@ -346,7 +418,10 @@ class World:
                 target = self._lookup(getattr(self, parts[0]), parts[1], parts[0].rstrip("s"))
                 parts = parts[2:]
             elif parts[0] in _GROUPS and len(parts) == 2:
-                target = getattr(self, parts[0])
+                target = self.arm.settings if parts[0] == "arm" else getattr(self, parts[0])
+                parts = parts[1:]
+            elif parts[0] == "arm" and len(parts) == 2:
+                target = self.arm.settings
                 parts = parts[1:]
             if len(parts) != 1 or parts[0].startswith("_") or not hasattr(target, parts[0]):
                 raise KeyError(f"unknown world setting {path!r}")
@@ -394,7 +469,34 @@ def _principals() -> list[Principal]:
         app("vm-mi", 9, "chat-vm"),
         app("uami-chat", 10, "uami-chat", msi=True),
         app("uami-batch", 11, "uami-batch", msi=True),
+        user("frank", 12),
+        user("grace", 13),
+        user("heidi", 14),
+        user("ivan", 15),
     ]
+
+
+#: the default world's resource group and the scopes below it
+RESOURCE_GROUP_SCOPE = f"/subscriptions/{DEFAULT_SUBSCRIPTION}/resourceGroups/rg-foundry"
+#: the two directory groups of the default world (``ai-developers`` is in ``ai-platform``)
+AI_DEVELOPERS_GROUP = "bbbbbbbb-0000-0000-0001-000000000001"
+AI_PLATFORM_GROUP = "bbbbbbbb-0000-0000-0001-000000000002"
+
+
+def _resource_manager(world: World) -> None:
+    """What only Resource Manager holds in the default world (``docs/emulator.md``)."""
+    arm = world.arm
+    arm.subscriptions[DEFAULT_SUBSCRIPTION] = Subscription(
+        DEFAULT_SUBSCRIPTION, DEFAULT_TENANT, "Contoso AI"
+    )
+    arm.add_group(Group("ai-developers", AI_DEVELOPERS_GROUP, {world.principal("heidi").oid}))
+    arm.add_group(Group("ai-platform", AI_PLATFORM_GROUP, {AI_DEVELOPERS_GROUP}))
+    account = world.resource("myres").resource_id
+    world.assign_at("alice", ROLE_READER, RESOURCE_GROUP_SCOPE)
+    world.assign_at("frank", ROLE_FOUNDRY_USER, f"{account}/projects/myproject")
+    world.assign_at("grace", ROLE_COGNITIVE_SERVICES_USER, account, created_on=arm.built_at - 60)
+    world.assign_at("ai-platform", ROLE_FOUNDRY_USER, account)
+    arm.eligibilities.append(Eligibility("ivan", ROLE_FOUNDRY_USER, account))
 
 
 def default_world() -> World:
@@ -484,4 +586,5 @@ def default_world() -> World:
     world.assign("eve", ROLE_COGNITIVE_SERVICES_USER, "myres")
     for identity in ("workload", "webapp-mi", "vm-mi", "uami-chat"):
         world.assign(identity, ROLE_COGNITIVE_SERVICES_USER, "myres")
+    _resource_manager(world)
     return world

@@ -14,11 +14,13 @@ from foundry_doctor.knowledge import sources as s
 from foundry_doctor.knowledge.sources import Source
 
 __all__ = [
+    "AZURE_AI_DEVELOPER",
     "COGNITIVE_SERVICES_OPENAI_USER",
     "COGNITIVE_SERVICES_USER",
     "FOUNDRY_AGENT_CONSUMER",
     "FOUNDRY_USER",
     "NO_DATA_PLANE",
+    "READER",
     "ROLES",
     "Access",
     "Role",
@@ -31,7 +33,14 @@ Access = Literal["openai-models", "any-model", "project", "agent-endpoint", "app
 
 
 class Role(NamedTuple):
-    """One built-in role. ``opens`` is empty for roles that grant no data-plane access."""
+    """One built-in role. ``opens`` is empty for roles that grant no data-plane access.
+
+    ``not_data_actions`` are the published exclusions from its own ``data_actions``.
+    ``actions`` / ``not_actions`` are the control-plane actions ``roles.md`` records for the
+    role (the ones that matter here, such as reading role assignments; not always the whole
+    published list, and empty where nothing is recorded). ``legacy`` marks a role that current
+    Foundry pages tell people not to use any more.
+    """
 
     id: str
     name: str
@@ -40,6 +49,10 @@ class Role(NamedTuple):
     opens: frozenset[Access]
     note: str
     sources: tuple[Source, ...]
+    actions: tuple[str, ...] = ()
+    not_actions: tuple[str, ...] = ()
+    legacy: bool = False
+    not_data_actions: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -64,6 +77,12 @@ FOUNDRY_USER = Role(
     _ALL,
     "the least-privileged developer role for Foundry: every account and project route",
     (s.RBAC_2025_09, s.RBAC_2026, s.ROLE_RENAME, s.HOSTED, s.AZD_RBAC),
+    actions=(
+        "Microsoft.CognitiveServices/*/read",
+        "Microsoft.CognitiveServices/accounts/listkeys/action",
+        "Microsoft.Resources/deployments/*",
+        "Microsoft.Support/*",
+    ),
 )
 FOUNDRY_PROJECT_MANAGER = Role(
     "eadc314b-1a2d-4efa-be10-5d325db5065e",
@@ -73,6 +92,13 @@ FOUNDRY_PROJECT_MANAGER = Role(
     _ALL,
     "Foundry User's data access plus project management",
     (s.RBAC_2025_09, s.RBAC_2026, s.ROLE_RENAME),
+    actions=(
+        "Microsoft.Authorization/*/read",
+        "Microsoft.CognitiveServices/accounts/*/read",
+        "Microsoft.CognitiveServices/accounts/projects/*",
+        "Microsoft.Authorization/roleAssignments/write",
+        "Microsoft.Authorization/roleAssignments/delete",
+    ),
 )
 FOUNDRY_OWNER = Role(
     "c883944f-8b7b-4483-af10-35834be79c4a",
@@ -82,6 +108,7 @@ FOUNDRY_OWNER = Role(
     _ALL,
     "data plane and control plane",
     (s.AZD_RBAC, s.SKILLS, s.RBAC_2026, s.ROLE_RENAME),
+    actions=("Microsoft.CognitiveServices/*",),
 )
 FOUNDRY_AGENT_CONSUMER = Role(
     "eed3b665-ab3a-47b6-8f48-c9382fb1dad6",
@@ -97,27 +124,48 @@ COGNITIVE_SERVICES_USER = Role(
     "Cognitive Services User",
     None,
     ("Microsoft.CognitiveServices/*",),
-    frozenset({"openai-models", "any-model", "project"}),
-    "every account route; the Entra troubleshooting page names it, current Foundry pages "
-    "prefer Foundry User",
+    # its data actions are Foundry User's, so it reaches what they reach (agent endpoints and
+    # applications included); [AZD] treats it as equal to Foundry User (roles.md section 1)
+    _ALL,
+    "every account and project route; the Entra troubleshooting page names it, current "
+    "Foundry pages prefer Foundry User",
     (s.BI_2024_12, s.AZD_RBAC, s.ENTRA_TROUBLESHOOTING),
+    actions=(
+        "Microsoft.CognitiveServices/*/read",
+        "Microsoft.CognitiveServices/accounts/listkeys/action",
+        "Microsoft.Support/*",
+    ),
 )
 COGNITIVE_SERVICES_OPENAI_USER = Role(
     "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd",
     "Cognitive Services OpenAI User",
     None,
+    # the published list of [BI-2024-12] (roles.md section 1)
     (
         "Microsoft.CognitiveServices/accounts/OpenAI/*/read",
-        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action",
-        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/completions/action",
-        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/embeddings/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/engines/completions/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/engines/search/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/engines/generate/action",
         "Microsoft.CognitiveServices/accounts/OpenAI/deployments/audio/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/search/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/completions/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/realtime/action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/extensions/chat/completions/"
+        "action",
+        "Microsoft.CognitiveServices/accounts/OpenAI/deployments/embeddings/action",
         "Microsoft.CognitiveServices/accounts/OpenAI/images/generations/action",
         "Microsoft.CognitiveServices/accounts/OpenAI/assistants/*",
     ),
     frozenset({"openai-models"}),
     "OpenAI models on account routes only: not other publishers' models, not project routes",
     (s.BI_2024_12, s.HOSTED, s.LIFECYCLE),
+    actions=(
+        "Microsoft.CognitiveServices/*/read",
+        "Microsoft.Authorization/roleAssignments/read",
+        "Microsoft.Authorization/roleDefinitions/read",
+    ),
+    not_data_actions=("Microsoft.CognitiveServices/accounts/OpenAI/stored-completions/read",),
 )
 COGNITIVE_SERVICES_OPENAI_CONTRIBUTOR = Role(
     "a001fd3d-188f-4b5d-821b-7da978bf7442",
@@ -127,6 +175,13 @@ COGNITIVE_SERVICES_OPENAI_CONTRIBUTOR = Role(
     frozenset({"openai-models"}),
     "every OpenAI data action, and deploying models",
     (s.BI_2024_12,),
+    actions=(
+        "Microsoft.CognitiveServices/*/read",
+        "Microsoft.CognitiveServices/accounts/deployments/write",
+        "Microsoft.CognitiveServices/accounts/deployments/delete",
+        "Microsoft.Authorization/roleAssignments/read",
+        "Microsoft.Authorization/roleDefinitions/read",
+    ),
 )
 AZURE_AI_DEVELOPER = Role(
     "64702f94-c441-49e6-a78b-ef80e0188fee",
@@ -140,9 +195,21 @@ AZURE_AI_DEVELOPER = Role(
     frozenset({"openai-models"}),
     "the legacy hub role: OpenAI data actions on account routes, nothing on Foundry projects",
     (s.BI_2024_12, s.RBAC_2026, s.HOSTED),
+    actions=("Microsoft.Authorization/*/read", "Microsoft.Resources/deployments/*"),
+    legacy=True,
 )
 
 _NONE: frozenset[Access] = frozenset()
+READER = Role(
+    "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    "Reader",
+    None,
+    (),
+    _NONE,
+    "reads only; needed next to Foundry User to see the resource in the portal",
+    (s.GENERAL_ROLES, s.RBAC_2026),
+    actions=("*/read",),
+)
 NO_DATA_PLANE: tuple[Role, ...] = (
     Role(
         "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
@@ -152,6 +219,7 @@ NO_DATA_PLANE: tuple[Role, ...] = (
         _NONE,
         "control plane only",
         (s.AZD_RBAC, s.ENTRA_TROUBLESHOOTING),
+        actions=("*",),
     ),
     Role(
         "b24988ac-6180-42a0-ab88-20f7382dd24c",
@@ -161,16 +229,10 @@ NO_DATA_PLANE: tuple[Role, ...] = (
         _NONE,
         "control plane only",
         (s.AZD_RBAC, s.HOSTED),
+        actions=("*",),
+        not_actions=("Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write"),
     ),
-    Role(
-        "acdd72a7-3385-48ef-bd42-f606fba81ae7",
-        "Reader",
-        None,
-        (),
-        _NONE,
-        "reads only; needed next to Foundry User to see the resource in the portal",
-        (s.GENERAL_ROLES, s.RBAC_2026),
-    ),
+    READER,
     Role(
         "e47c6f54-e4a2-4754-9501-8e0985b135e1",
         "Foundry Account Owner",
@@ -179,6 +241,11 @@ NO_DATA_PLANE: tuple[Role, ...] = (
         _NONE,
         "manages the account, published dataActions are empty",
         (s.RBAC_2025_09, s.HOSTED, s.ROLE_RENAME),
+        actions=(
+            "Microsoft.CognitiveServices/*",
+            "Microsoft.Authorization/roleAssignments/write",
+            "Microsoft.Authorization/roleAssignments/delete",
+        ),
     ),
     Role(
         "25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68",
@@ -188,6 +255,7 @@ NO_DATA_PLANE: tuple[Role, ...] = (
         _NONE,
         "manages the resource and lists keys, no data actions",
         (s.BI_2024_12, s.LEARN_AUTH),
+        actions=("Microsoft.CognitiveServices/*",),
     ),
     Role(
         "bba48692-92b0-4667-a9ad-c31c7b334ac2",
@@ -197,6 +265,7 @@ NO_DATA_PLANE: tuple[Role, ...] = (
         _NONE,
         "usage reads only",
         (s.BI_2024_12,),
+        actions=("Microsoft.CognitiveServices/locations/usages/read",),
     ),
     Role(
         "3afb7f49-54cb-416e-8c09-6dc049efa503",
@@ -206,6 +275,11 @@ NO_DATA_PLANE: tuple[Role, ...] = (
         _NONE,
         "deployments, no data actions",
         (s.BI_2024_12,),
+        actions=(
+            "Microsoft.Authorization/*/read",
+            "Microsoft.Resources/deployments/*",
+            "Microsoft.Insights/AutoscaleSettings/write",
+        ),
     ),
     Role(
         "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",

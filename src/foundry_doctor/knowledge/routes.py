@@ -341,7 +341,9 @@ SURFACES: tuple[Surface, ...] = (
         "a Foundry project's own routes (agents, connections, datasets, evaluations, ...)",
         ("api", "projects", "{project}"),
         (
-            Operation("agents/**", methods=_CRUD),
+            # PATCH: azure-ai-projects 2.10 updates an agent with PATCH /agents/{agent_name}
+            # (operations/_operations.py, the file routes.md section 4 cites)
+            Operation("agents/**", methods=(*_CRUD, "PATCH")),
             Operation("agents:generate"),
             Operation("connections/**", methods=("GET", "POST")),
             Operation("deployments/**", methods=("GET",)),

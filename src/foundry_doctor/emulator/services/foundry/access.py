@@ -1,13 +1,13 @@
 """Who called (a key, or a token's principal with its role definitions), and what that lets
 them do: every decision is by data action (see
-:mod:`~foundry_doctor.emulator.services.foundry.roles`)."""
+:mod:`~foundry_doctor.emulator.roles`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
-from foundry_doctor.emulator.services.foundry.roles import RoleDefinition
+from foundry_doctor.emulator.roles import RoleDefinition
 from foundry_doctor.emulator.services.foundry.spec import ModelFamily, model_action
 
 __all__ = ["Identity"]

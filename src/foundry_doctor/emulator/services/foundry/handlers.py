@@ -271,9 +271,15 @@ class FoundryService:
         return Identity("key")
 
     def check_token(
-        self, call: Call, resource: Resource, token: str, route: RouteFamily
+        self,
+        call: Call,
+        resource: Resource,
+        token: str,
+        route: RouteFamily,
+        project: str | None = None,
     ) -> Identity:
-        """A token's identity on ``resource`` for ``route`` (401 / 400 when refused)."""
+        """A token's identity on ``resource`` (or its ``project``) for ``route`` (401 / 400
+        when refused), with the roles in force there (``World.data_plane_roles``)."""
         text = audience_text(call, resource, route)
         audiences = route.audiences_in(resource.cloud)
         if route.name == "anthropic":
@@ -286,7 +292,7 @@ class FoundryService:
             raise TokenRejected(text, outcome="token-wrong-audience")
         if verified.tid != resource.tenant_id:
             raise TenantMismatch(verified.tid)
-        roles = call.world.role_definitions_of(verified.oid, resource.name)
+        roles = call.world.data_plane_roles(verified.oid, resource, project)
         return Identity("token", oid=verified.oid, roles=roles)
 
     def authenticate(
@@ -566,14 +572,16 @@ class FoundryService:
 
     # --- success ------------------------------------------------------------------------------
 
-    def _check_deployment(self, deployment: Deployment, operation: str) -> None:
-        """The deployment's own refusals: a retired model version; a Claude deployment on an
-        OpenAI-shaped route; an operation its kind does not serve."""
-        if deployment.retired == "not-found":
+    @staticmethod
+    def _check_deployment(call: Call, deployment: Deployment, operation: str) -> None:
+        """The deployment's own refusals: a retired model version (``World.retired_answer``);
+        a Claude deployment on an OpenAI-shaped route; an operation its kind does not serve."""
+        retired = call.world.retired_answer(deployment)
+        if retired == "not-found":
             raise ResourceNotFound(outcome="model-retired")
-        if deployment.retired == "model-deprecated":
+        if retired == "model-deprecated":
             raise ModelDeprecated()
-        if deployment.retired == "operation-not-supported":
+        if retired == "operation-not-supported":
             raise OperationNotSupported(
                 _OPERATION_NAMES.get(operation, operation), deployment.model
             )
@@ -606,7 +614,7 @@ class FoundryService:
     ) -> Reply:
         """The successful answer of ``operation`` on ``deployment`` (after its own refusals
         and its quota); ``model`` overrides the model a response names (an agent's)."""
-        self._check_deployment(deployment, operation)
+        self._check_deployment(call, deployment, operation)
         body = call.body()
         self._admit(call, resource, deployment)
         streamed = body.get("stream") is True

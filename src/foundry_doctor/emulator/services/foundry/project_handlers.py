@@ -85,8 +85,9 @@ class ProjectRoutes:
         if call.bearer != "jwt":
             outcome = "key-on-project" if (call.api_key or call.bearer) else "no-credential"
             raise TokenRejected(audience_text(call, resource, route), outcome=outcome)
-        identity = self._service.check_token(call, resource, call.bearer_value, route)
-        project = resource.projects.get(unquote(project_name))
+        project_name = unquote(project_name)
+        identity = self._service.check_token(call, resource, call.bearer_value, route, project_name)
+        project = resource.projects.get(project_name)
         if project is None:
             raise ProjectNotFound()
         below = f"/{below}" if below else ""
@@ -157,14 +158,19 @@ class ProjectRoutes:
     def _deployments(
         call: Call, resource: Resource, name: str, parameters: Mapping[str, str]
     ) -> Reply:
+        world = call.world
         if name == "deployments":
-            listed = [shapes.project_deployment(d) for d in resource.deployments.values()]
+            listed = [
+                shapes.project_deployment(d, world.deployed_model(d).version)
+                for d in resource.deployments.values()
+            ]
             return Reply.json({"value": listed})
         deployment = resource.deployments.get(parameters["deployment"])
         call.model = parameters["deployment"]
         if deployment is None:
             raise DeploymentNotFound()
-        return Reply.json(shapes.project_deployment(deployment))
+        version = world.deployed_model(deployment).version
+        return Reply.json(shapes.project_deployment(deployment, version))
 
     # --- agents -------------------------------------------------------------------------------
 

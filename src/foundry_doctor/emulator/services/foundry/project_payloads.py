@@ -153,15 +153,15 @@ def connection(project_id: str, item: Connection, *, with_credentials: bool) -> 
     }
 
 
-def project_deployment(deployment: Deployment) -> dict[str, Any]:
+def project_deployment(deployment: Deployment, model_version: str) -> dict[str, Any]:
     """A deployment as a project's ``GET /deployments`` lists it (azure-ai-projects'
-    ``ModelDeployment``)."""
+    ``ModelDeployment``), running ``model_version`` (``World.deployed_model``)."""
     capability = "embeddings" if deployment.kind == "embeddings" else "chat_completion"
     return {
         "type": "ModelDeployment",
         "name": deployment.name,
         "modelName": deployment.model,
-        "modelVersion": deployment.model_version,
+        "modelVersion": model_version,
         "modelPublisher": deployment.provider,
         "capabilities": {capability: "true"},
         "sku": {"name": "GlobalStandard", "capacity": 1, "family": "", "size": "", "tier": ""},

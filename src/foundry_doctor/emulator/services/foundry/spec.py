@@ -8,7 +8,7 @@ diagnosis tables, which are kept apart on purpose (a wrong fact then shows up as
 disagreement). Sources: ``../shared/knowledge/routes.md`` (hosts §1, api-versions §2, routes
 §3-§4, audiences §5), ``wire.md`` A.1/A.2 (which check answers first), ``roles.md`` §3 (the
 data actions the service names), ``entra.md`` §5 (sovereign hosts and audiences). The roles
-themselves are in :mod:`~foundry_doctor.emulator.services.foundry.roles`.
+themselves are in :mod:`~foundry_doctor.emulator.roles`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from foundry_doctor.emulator.roles import DATA_ACTION_PREFIX
 from foundry_doctor.emulator.services.entra.spec import Cloud
-from foundry_doctor.emulator.services.foundry.roles import DATA_ACTION_PREFIX
 
 __all__ = [
     "AI_AUDIENCE",
@@ -164,7 +164,6 @@ _DATED_MODELS = ApiVersionPolicy("dated", world_key="models", required=False)
 _V1 = ApiVersionPolicy("v1")
 _PROJECT = ApiVersionPolicy("listed", values=PROJECT_API_VERSIONS)
 _PROJECT_OPTIONAL = ApiVersionPolicy("listed", values=PROJECT_API_VERSIONS, required=False)
-_PROJECT_DEPLOYMENTS = ApiVersionPolicy("listed", values=V1_ALIASES)
 _CLASSIC_AGENTS = ApiVersionPolicy("listed", values=CLASSIC_AGENTS_API_VERSIONS)
 _APPLICATIONS = ApiVersionPolicy("listed", values=PREVIEW_API_VERSIONS, missing="not-specified")
 _PROJECT_DATED_RESPONSES = ApiVersionPolicy("listed", values=PREVIEW_API_VERSIONS)
@@ -359,14 +358,14 @@ PROJECT_OPERATIONS: tuple[OperationSpec, ...] = (
         "GET",
         "/deployments",
         "deployments",
-        _PROJECT_DEPLOYMENTS,
+        _PROJECT,
         action="accounts/AIServices/deployments/read",
     ),
     OperationSpec(
         "GET",
         "/deployments/{deployment}",
         "deployment",
-        _PROJECT_DEPLOYMENTS,
+        _PROJECT,
         action="accounts/AIServices/deployments/read",
         denied_as="GET /api/projects/{projectName}/deployments",
     ),
@@ -532,6 +531,8 @@ _OPENAI_ACTIONS = {
     "embeddings": "accounts/OpenAI/deployments/embeddings/action",
     "images/embeddings": "accounts/OpenAI/deployments/embeddings/action",
     "responses": "accounts/OpenAI/responses/write",
+    "response": "accounts/OpenAI/responses/read",
+    "response/input_items": "accounts/OpenAI/responses/read",
     "response/delete": "accounts/OpenAI/responses/delete",
 }
 
@@ -541,7 +542,9 @@ def model_action(family: ModelFamily, operation: str) -> str:
 
     The OpenAI ones are those the published roles list (roles.md §1); for the other families
     only the prefix ``accounts/MaaS/`` is published (roles.md §3), the rest of the name is the
-    emulator's. Reads (model lists, model information, stored responses) are ``.../read``.
+    emulator's. Reads (model lists, model information, stored responses) are ``.../read``; the
+    Responses API's operations are in the ``accounts/OpenAI/responses/`` family the live
+    definition of Cognitive Services OpenAI User grants (roles.md §1).
     """
     if family == "openai":
         return DATA_ACTION_PREFIX + _OPENAI_ACTIONS.get(operation, "accounts/OpenAI/models/read")

@@ -4,7 +4,7 @@ keys, role assignments, network settings and quotas.
 Plain mutable dataclasses: a test changes one thing (add a deployment, switch off key
 authentication, make a deployment run out of quota) and the next request sees it. What a role
 grants is in the world's role definitions
-(:mod:`~foundry_doctor.emulator.services.foundry.roles`); here a role assignment is the role's
+(:mod:`~foundry_doctor.emulator.roles`); here a role assignment is the role's
 current name held by an object id. API keys bypass roles entirely, as on the real service.
 """
 
@@ -119,10 +119,14 @@ class Deployment:
     ``family`` is ``"openai"`` for Azure OpenAI models, ``"maas"`` for the other Foundry models
     (Llama, DeepSeek, Cohere, ...) and ``"anthropic"`` for Claude (served on ``/anthropic``
     only); ``kind`` says which operation it serves; ``provider`` is what ``/models/info``
-    reports as ``model_provider_name``. ``min_api_version``: the oldest dated api-version the
-    model is enabled for (older ones are a 400 naming it). ``responses_api``: whether the
-    Responses API serves the model. ``retired``: what calls answer once its model version is
-    retired. ``quota``: its rate limits (none: unlimited).
+    reports as ``model_provider_name``. ``model_version``: the version of the model it runs
+    (``None``: the model catalogue's default version, see ``World.deployed_model``).
+    ``min_api_version``: the oldest dated api-version the model is enabled for (older ones are
+    a 400 naming it). ``responses_api``: whether the Responses API serves the model.
+    ``retired``: its model version is retired, and this is what calls answer (a version the
+    catalogue lists as retired answers ``FoundrySettings.retired_answer`` without it; one
+    place decides both this and what Resource Manager lists: ``World.deployed_model``).
+    ``quota``: its rate limits (none: unlimited).
     """
 
     name: str
@@ -130,7 +134,7 @@ class Deployment:
     family: ModelFamily = "openai"
     kind: DeploymentKind = "chat"
     provider: str = "OpenAI"
-    model_version: str = "1"
+    model_version: str | None = None
     min_api_version: str | None = None
     responses_api: bool = True
     retired: RetiredAnswer | None = None
@@ -329,6 +333,9 @@ class FoundrySettings:
     ``anthropic_version_required``: refuse a call without ``anthropic-version`` (no source
     shows the service doing so).
     ``project_permission_help``: where the project 401 points (``None``: no such sentence).
+    ``retired_answer``: what a deployment answers when the model catalogue lists its model
+    version as retired and the deployment sets no answer of its own (the generic 404, as
+    for gpt-35-turbo 0125 in BerriAI/litellm#11116, retirements.md §2.3).
     ``throttled_message``: the 429's message. ``invalid_key_code``: the ``code`` of the
     invalid-key 401 (``"401"``; ``"Unauthorized"`` is also seen). ``audience_texts``: the
     parenthesis of the audience 401 per route family, where a world wants another one than
@@ -349,6 +356,7 @@ class FoundrySettings:
     anthropic_audiences: frozenset[str] = frozenset({COGNITIVE_SERVICES_AUDIENCE, AI_AUDIENCE})
     anthropic_version_required: bool = False
     project_permission_help: str | None = PERMISSIONS_HELP
+    retired_answer: RetiredAnswer = "not-found"
     throttled_message: str = THROTTLED_MESSAGE
     invalid_key_code: str = "401"
     audience_texts: dict[str, str] = field(default_factory=dict)
