@@ -35,6 +35,17 @@ EXPECTED_SLUGS = {
     "throttled",
     "content-filtered",
     "model-retired",
+    # before the call: a token that could not be obtained (issue 13)
+    "scope-invalid",
+    "resource-principal-not-found",
+    "app-not-in-tenant",
+    "client-secret-invalid",
+    "user-not-in-tenant",
+    "interactive-sign-in-required",
+    "conditional-access-blocked",
+    "identity-unavailable",
+    "credential-audience-unsupported",
+    "federated-credential-mismatch",
 }
 
 #: codes published before the service tables: their meaning never changes
