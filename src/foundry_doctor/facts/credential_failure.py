@@ -92,6 +92,7 @@ class _Patterns(NamedTuple):
     scope: tuple[re.Pattern[str], ...]
     token_status: tuple[re.Pattern[str], ...]
     correlation: tuple[re.Pattern[str], ...]
+    echoed_id: re.Pattern[str]
 
 
 @functools.cache
@@ -137,6 +138,11 @@ def _patterns() -> _Patterns:
         ),
         token_status=each(r"<Response \[(\d{3})\]>", r"token request error: \(\w+\) (\d{3})\b"),
         correlation=each(rf"correlation[ _]?id\W{{1,4}}({_GUID})"),
+        echoed_id=re.compile(
+            r"((?:application with identifier|\bapp(?: id)?|\bclient[ _]?id) ')"
+            r"([^'\r\n]{1,512})(')",
+            re.I,
+        ),
     )
 
 
@@ -195,7 +201,7 @@ class CredentialFailure(NamedTuple):
     ) -> CredentialFailure:
         """Read a credential's message. The chain's links and the ids are read from the raw
         text; everything kept is redacted and bounded first."""
-        raw = text if isinstance(text, str) else ""
+        raw = _without_echoed_ids(text) if isinstance(text, str) else ""
         message = redact_text(raw, limit=_MAX_MESSAGE) if raw else None
         # codes and OAuth errors are read from the text itself: redaction may take a value
         # after a credential-ish word ("fetching token: AADSTS...") with the code in it
@@ -219,6 +225,27 @@ class CredentialFailure(NamedTuple):
             environment=tuple(name for name in environment if isinstance(name, str))[:32],
             correlation_id=_first(_patterns().correlation, raw),
         )
+
+
+#: what takes the place of a value Entra ID echoed as an id that has no id's shape
+_NOT_AN_ID = "<not an id>"
+
+
+def _without_echoed_ids(text: str) -> str:
+    """``text`` with every value Entra ID echoes as an application (client) id replaced when
+    it is not shaped like one: a client secret put where the client id belongs comes back in
+    "Application with identifier '<it>' was not found" and must not be quoted."""
+    lowered = text.lower()
+    if "identifier '" not in lowered and "app" not in lowered and "client" not in lowered:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        value = match.group(2)
+        if re.fullmatch(_GUID, value) or value.startswith(("api://", "https://")):
+            return match.group(0)
+        return f"{match.group(1)}{_NOT_AN_ID}{match.group(3)}"
+
+    return _patterns().echoed_id.sub(replace, text[:65536])
 
 
 def _without_query(url: str | None) -> str | None:

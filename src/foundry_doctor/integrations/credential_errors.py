@@ -136,7 +136,11 @@ def credential_failure_of(error: BaseException) -> CredentialFailure:
         owner = frame.f_locals.get("self")
         if owner is None:
             continue
-        if credential is None and _is_credential(owner) and _in_token_code(_module(frame)):
+        if (
+            credential is None
+            and _is_credential(owner)
+            and (_in_token_code(_module(frame)) or _is_authentication_error(error))
+        ):
             credential = _credential_name(owner)
         if not scopes:
             scopes = _scopes(frame.f_locals.get("scopes"))
@@ -218,9 +222,10 @@ def enrich_credential_error(
     if diagnosis is None:
         return None
     try:
+        report(diagnosis, sdk=sdk)
         if attach_to_error:
             _attach(error, diagnosis)
-        report(diagnosis, sdk=sdk)
-    except Exception:
+    except Exception:  # the caller gets the credential's exception exactly as it was
         logger.debug("foundry-doctor could not report this credential failure", exc_info=True)
+        return None
     return diagnosis

@@ -229,9 +229,14 @@ def _link_to_fix(failure: CredentialFailure) -> tuple[ChainLink | None, str | No
     last = links[-1]
     if not last.unavailable:
         return last, "it stopped the chain: it tried and failed"
-    for item in links:
-        if item.codes or item.situation in _TRIED:
-            return item, "it was the one set up here: it tried and failed, and the chain went on"
+    # a sign-in that Entra ID refused says more about what was meant than a host's endpoint
+    # answering that it has no identity
+    tried = sorted(
+        (item for item in links if item.codes or item.situation in _TRIED),
+        key=lambda item: (not item.codes, item.situation == "identity-missing"),
+    )
+    if tried:
+        return tried[0], "it was the one set up here: it tried and failed, and the chain went on"
     variables = frozenset(failure.environment)
     host = identity_host(variables)
     if host is not None:
@@ -426,13 +431,13 @@ def scope_problem(
 # --- what the token rules show ------------------------------------------------------------------
 
 
-def _link_gist(item: ChainLink) -> str:
+def _link_gist(item: ChainLink, *, include_personal: bool) -> str:
     known = credential_text(normalized(item.message))
     state = "skipped" if item.unavailable else "failed"
     if item.codes:
         state = "tried and failed"
     gist = known.gist if known is not None else item.message
-    return f"{state}: {gist}"
+    return f"{state}: {gist if include_personal else redact_personal(gist)}"
 
 
 def attempt_evidence(
@@ -446,7 +451,8 @@ def attempt_evidence(
     if attempt.credential:
         found.append(Evidence("credential", attempt.credential))
     for index, item in enumerate(attempt.failure.links, 1):
-        found.append(Evidence(f"chain link {index}, {item.name}", _link_gist(item)))
+        gist = _link_gist(item, include_personal=ctx.include_personal)
+        found.append(Evidence(f"chain link {index}, {item.name}", gist))
     if attempt.link is not None:
         reason = f" ({attempt.link_reason})" if attempt.link_reason else ""
         found.append(Evidence("link to fix", f"{attempt.link.name}{reason}"))
