@@ -76,6 +76,21 @@ def test_catalogue_has_exactly_the_interface_slugs() -> None:
     assert len(SLUGS) == len(EXPECTED_SLUGS)
 
 
+def test_every_token_cause_is_a_rule() -> None:
+    from typing import get_args
+
+    from foundry_doctor.knowledge.entra import STS_CODES, TokenCause
+
+    causes = set(get_args(TokenCause))
+    assert causes <= set(SLUGS)
+    assert {entry.cause for entry in STS_CODES} <= causes
+    for slug in causes:
+        rule = find_rule(slug)
+        assert rule is not None
+        assert rule.code.startswith("FD5"), slug  # before the call
+        assert rule.claims.before_request, slug
+
+
 def test_published_codes_keep_their_slugs() -> None:
     for code, slug in PUBLISHED.items():
         rule = find_rule(code)
