@@ -21,17 +21,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from foundry_doctor.facts.redaction import redact_text
-from foundry_doctor.knowledge.entra import (
-    ARGUMENT_TEXTS,
-    CHAIN_CLASSES,
-    CREDENTIAL_TEXTS,
-    CREDENTIALS,
-    credential_text,
-    normalized,
-)
 
 __all__ = [
     "ChainLink",
@@ -45,7 +37,8 @@ _MAX_MESSAGE = 4096
 _MAX_LINK_MESSAGE = 1024
 _MAX_LINKS = 16
 #: phrases only a failed token acquisition writes (azure-identity, MSAL, the CLIs, Entra ID);
-#: a credential's class name alone is not one (logs also say which credential *succeeded*)
+#: a credential's class name alone is not one (logs also say which credential *succeeded*).
+#: With them, every text of the credential-text tables (:func:`_markers`).
 _MARKERS = (
     "aadsts",
     "defaultazurecredential failed",
@@ -64,8 +57,6 @@ _MARKERS = (
     "invalid_scope",
     "invalid_resource",
     "interaction_required",
-    *(entry.marker for entry in CREDENTIAL_TEXTS),
-    *(entry.marker for entry in ARGUMENT_TEXTS),
 )
 _OAUTH_ERRORS = (
     "invalid_client",
@@ -77,13 +68,31 @@ _OAUTH_ERRORS = (
     "unauthorized_client",
     "interaction_required",
 )
-_NAMES = tuple(sorted((entry.name for entry in CREDENTIALS), key=len, reverse=True))
 _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _TENANT_ID = rf"(?:{_GUID}|[A-Za-z0-9][A-Za-z0-9-]{{0,62}}(?:\.[A-Za-z0-9-]{{1,63}})+)"
 _SCOPE_WORD = r"[^\s'\"<>,()\[\]]{3,300}"
 
 
-class _Patterns(NamedTuple):
+class _Patterns:
+    """The compiled patterns (a plain class: cheaper to define than a named tuple, and the
+    facts load with every diagnosis)."""
+
+    __slots__ = (
+        "chain_head",
+        "chain_tail",
+        "client",
+        "correlation",
+        "echoed_id",
+        "link",
+        "scope",
+        "tenant",
+        "token_status",
+    )
+
+    def __init__(self, **patterns: Any) -> None:
+        for name, pattern in patterns.items():
+            setattr(self, name, pattern)
+
     chain_head: re.Pattern[str]
     link: re.Pattern[str]
     chain_tail: re.Pattern[str]
@@ -93,6 +102,27 @@ class _Patterns(NamedTuple):
     token_status: tuple[re.Pattern[str], ...]
     correlation: tuple[re.Pattern[str], ...]
     echoed_id: re.Pattern[str]
+
+
+@functools.cache
+def _markers() -> tuple[str, ...]:
+    """Every phrase that marks a credential's failure (the knowledge tables load on the first
+    text that needs them, not with the facts)."""
+    from foundry_doctor.knowledge.entra import ARGUMENT_TEXTS, CREDENTIAL_TEXTS
+
+    return (
+        *_MARKERS,
+        *(entry.marker for entry in CREDENTIAL_TEXTS),
+        *(entry.marker for entry in ARGUMENT_TEXTS),
+    )
+
+
+@functools.cache
+def _credential_names() -> tuple[str, ...]:
+    """azure-identity's credential class names, longest first."""
+    from foundry_doctor.knowledge.entra import CREDENTIALS
+
+    return tuple(sorted((entry.name for entry in CREDENTIALS), key=len, reverse=True))
 
 
 @functools.cache
@@ -300,7 +330,7 @@ def _credential_in(text: str) -> str | None:
     ``<Name>.get_token failed``), or ``None``."""
     window = text[:16384]
     first: tuple[int, str] | None = None
-    for name in _NAMES:
+    for name in _credential_names():
         index = window.find(name)
         if index >= 0 and (first is None or index < first[0]):
             first = (index, name)
@@ -310,6 +340,8 @@ def _credential_in(text: str) -> str | None:
 def chain_links(text: str) -> tuple[ChainLink, ...]:
     """The links of a chain's message (``()`` when ``text`` is not one), in order."""
     window = text[:16384]
+    from foundry_doctor.knowledge.entra import CHAIN_CLASSES
+
     patterns = _patterns()
     head = patterns.chain_head.search(window)
     if head is None:
@@ -327,6 +359,8 @@ def chain_links(text: str) -> tuple[ChainLink, ...]:
 
 
 def _link(name: str, raw: str, *, last: bool) -> ChainLink:
+    from foundry_doctor.knowledge.entra import credential_text, normalized
+
     known = credential_text(normalized(raw))
     codes = aadsts_codes(raw.lower())
     # a chain goes on only past an unavailable credential: every link before the last one was
@@ -360,5 +394,5 @@ def aadsts_codes(text: str) -> tuple[int, ...]:
 
 def looks_like_credential_failure(text: str) -> bool:
     """Whether ``text`` reads like a token acquisition failure rather than a service's answer."""
-    lowered = normalized(text[:16384])
-    return any(marker in lowered for marker in _MARKERS)
+    lowered = " ".join(text[:16384].lower().split())
+    return any(marker in lowered for marker in _markers())

@@ -3,16 +3,15 @@ does not exist."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from foundry_doctor.diagnosis.model import Finding, Tier
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.token_request import (
-    TokenAttempt,
-    attempt_evidence,
-    client_argument,
-    tenant_argument,
-)
+
+if TYPE_CHECKING:
+    from foundry_doctor.rules.token_request import TokenAttempt
 
 #: MSAL's failed discovery of an unknown tenant, which comes without a code (entra.md 3)
 _NO_AUTHORITY = "unable to get authority configuration"
@@ -35,6 +34,12 @@ def detect(ctx: RuleContext) -> Finding | None:
     attempt = ctx.token
     if attempt is None:
         return None
+    from foundry_doctor.rules.token_request import (
+        attempt_evidence,
+        client_argument,
+        tenant_argument,
+    )
+
     tenant = tenant_argument(attempt)
     client = client_argument(attempt)
     if _tenant_missing(attempt):

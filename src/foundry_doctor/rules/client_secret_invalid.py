@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from foundry_doctor.diagnosis.model import Finding, Tier
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.token_request import TokenAttempt, attempt_evidence, client_argument
+
+if TYPE_CHECKING:
+    from foundry_doctor.rules.token_request import TokenAttempt
 
 
 def _secret_variable(attempt: TokenAttempt) -> str:
@@ -19,6 +23,8 @@ def detect(ctx: RuleContext) -> Finding | None:
     attempt = ctx.token
     if attempt is None:
         return None
+    from foundry_doctor.rules.token_request import attempt_evidence, client_argument
+
     client = client_argument(attempt)
     new_secret = (
         f"create a new secret and copy its value (shown once): az ad app credential reset "

@@ -152,9 +152,11 @@ class RuleContext:
         """The failed token request, judged (:mod:`~foundry_doctor.rules.token_request`);
         ``None`` when a request reached the service."""
         if self._token is False:
-            from foundry_doctor.rules.token_request import attempt_of
+            self._token = None
+            if self.credential_failure is not None:
+                from foundry_doctor.rules.token_request import attempt_of
 
-            self._token = attempt_of(self) if self.credential_failure is not None else None
+                self._token = attempt_of(self)
         return self._token if not isinstance(self._token, bool) else None
 
     # -- the response -------------------------------------------------------------------------

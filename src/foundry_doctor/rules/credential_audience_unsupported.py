@@ -3,19 +3,24 @@ audience (Azure Cloud Shell's managed-identity endpoint)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from foundry_doctor.diagnosis.model import Finding, Tier
-from foundry_doctor.knowledge.entra import KNOWN_RESOURCES
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.token_request import TokenAttempt, attempt_evidence, resource_of
+
+if TYPE_CHECKING:
+    from foundry_doctor.rules.token_request import TokenAttempt
 
 #: the Cloud Shell token endpoint (entra.md section 5)
 _CLOUD_SHELL_ENDPOINT = "localhost:50342"
-_FOUNDRY = frozenset(entry.uri for entry in KNOWN_RESOURCES if entry.foundry)
 
 
 def _tier(attempt: TokenAttempt) -> Tier | None:
+    from foundry_doctor.knowledge.entra import KNOWN_RESOURCES
+    from foundry_doctor.rules.token_request import resource_of
+
     if attempt.situation == "audience-refused":
         return Tier.CERTAIN
     if attempt.situation != "msi-refused":
@@ -23,7 +28,8 @@ def _tier(attempt: TokenAttempt) -> Tier | None:
     # the Azure CLI's managed-identity sign-in was refused: in Cloud Shell, for a Foundry
     # audience, that is the audience list
     refused = attempt.failure.token_status == 400
-    foundry = any(resource_of(scope) in _FOUNDRY for scope in attempt.requested)
+    foundry_resources = {entry.uri for entry in KNOWN_RESOURCES if entry.foundry}
+    foundry = any(resource_of(scope) in foundry_resources for scope in attempt.requested)
     cloud_shell = _CLOUD_SHELL_ENDPOINT in (attempt.failure.token_endpoint or "") or (
         attempt.host is not None and attempt.host.credential == "CloudShellCredential"
     )
@@ -36,6 +42,8 @@ def detect(ctx: RuleContext) -> Finding | None:
     attempt = ctx.token
     if attempt is None:
         return None
+    from foundry_doctor.rules.token_request import attempt_evidence, resource_of
+
     tier = _tier(attempt)
     if tier is None:
         return None

@@ -4,12 +4,15 @@ of the app (or has expired)."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.token_request import TokenAttempt, attempt_evidence, client_argument
+
+if TYPE_CHECKING:
+    from foundry_doctor.rules.token_request import TokenAttempt
 
 _AUDIENCE = "api://AzureADTokenExchange"
 _NO_MATCH = "no matching federated identity record"
@@ -30,6 +33,8 @@ def _claims(attempt: TokenAttempt) -> dict[str, str]:
 
 
 def _what(attempt: TokenAttempt, claims_: dict[str, str]) -> str:
+    from foundry_doctor.rules.token_request import client_argument
+
     client = client_argument(attempt)
     if attempt.states(700024):
         return (
@@ -67,6 +72,8 @@ def detect(ctx: RuleContext) -> Finding | None:
     attempt = ctx.token
     if attempt is None:
         return None
+    from foundry_doctor.rules.token_request import attempt_evidence, client_argument
+
     sts = attempt.sts
     if sts is not None and sts.cause == "federated-credential-mismatch":
         tier = Tier.CERTAIN

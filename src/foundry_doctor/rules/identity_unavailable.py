@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from foundry_doctor.diagnosis.model import Finding, Tier
-from foundry_doctor.knowledge.entra import IMDS_HOST, CredentialClass, IdentityHost
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.token_request import TokenAttempt, attempt_evidence
+
+if TYPE_CHECKING:
+    from foundry_doctor.knowledge.entra import CredentialClass, IdentityHost
+    from foundry_doctor.rules.token_request import TokenAttempt
 
 #: what a credential says when it has nothing to get a token with
 _NOTHING_TO_USE = frozenset(
@@ -29,6 +33,13 @@ def _applies(attempt: TokenAttempt) -> bool:
     return attempt.situation in _NOTHING_TO_USE
 
 
+def _host(attempt: TokenAttempt) -> IdentityHost:
+    """The managed-identity host the failure points at (IMDS when nothing says otherwise)."""
+    from foundry_doctor.knowledge.entra import IMDS_HOST
+
+    return attempt.host or IMDS_HOST
+
+
 def _explanation(attempt: TokenAttempt) -> str:
     said = attempt.said
     gist = said.gist if said is not None else "it has nothing to get a token with"
@@ -47,7 +58,7 @@ def _explanation(attempt: TokenAttempt) -> str:
             reason = f" ({attempt.link_reason})" if attempt.link_reason else ""
             text += f" The one to fix is {attempt.link.name}{reason}: {gist}."
     if attempt.situation == "identity-missing":
-        host = attempt.host or IMDS_HOST
+        host = _host(attempt)
         text += (
             f" So this runs on {host.name}, whose identity endpoint answered; the identity "
             "asked for is just not there: no system-assigned identity enabled, the "
@@ -64,7 +75,7 @@ def _explanation(attempt: TokenAttempt) -> str:
 
 
 def _managed_identity_fix(attempt: TokenAttempt) -> list[str]:
-    host: IdentityHost = attempt.host or IMDS_HOST
+    host = _host(attempt)
     fix = [f"give the host the identity (or attach the one you name): {host.assign}"]
     fix.append(
         'name an identity the host has: ManagedIdentityCredential(client_id="<client id>"), or '
@@ -77,7 +88,7 @@ def _managed_identity_fix(attempt: TokenAttempt) -> list[str]:
             "AZURE_CLIENT_ID is set here: unset it, or set it to the client id of an identity "
             "attached to this host"
         )
-    if host is IMDS_HOST:
+    if host.credential == "ImdsCredential":
         fix.append(
             "on AKS, the node pool's (kubelet) identity: az aks show --name <cluster> "
             "--resource-group <group> --query identityProfile.kubeletidentity.clientId -o tsv"
@@ -120,7 +131,7 @@ def _fix(attempt: TokenAttempt) -> list[str]:
     if spec.name == _MI or spec.kind == "managed-identity":
         fix = _managed_identity_fix(attempt)
         if attempt.situation == "no-identity-endpoint":
-            assign = (attempt.host or IMDS_HOST).assign
+            assign = _host(attempt).assign
             fix = [
                 f"on an Azure host, enable its managed identity: {assign}",
                 "off Azure (a developer machine, CI) there is none: sign in with a developer "
@@ -148,6 +159,8 @@ def detect(ctx: RuleContext) -> Finding | None:
     attempt = ctx.token
     if attempt is None or not _applies(attempt):
         return None
+    from foundry_doctor.rules.token_request import attempt_evidence
+
     tier = Tier.CERTAIN if attempt.said is not None or attempt.all_unavailable else Tier.LIKELY
     if attempt.situation == "tool-failed":
         tier = Tier.LIKELY

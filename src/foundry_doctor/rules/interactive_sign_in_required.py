@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from foundry_doctor.diagnosis.model import Finding, Tier
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.token_request import TokenAttempt, attempt_evidence
+
+if TYPE_CHECKING:
+    from foundry_doctor.rules.token_request import TokenAttempt
 
 _CONDITIONAL_ACCESS = (53003, 530084)
 
@@ -49,6 +53,8 @@ def detect(ctx: RuleContext) -> Finding | None:
     attempt = ctx.token
     if attempt is None:
         return None
+    from foundry_doctor.rules.token_request import attempt_evidence
+
     tier = _tier(attempt)
     if tier is None:
         return None

@@ -6,7 +6,6 @@ from foundry_doctor.diagnosis.model import Finding, Tier
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.token_request import attempt_evidence, resource_of, tenant_argument
 
 _SOVEREIGN = (".azure.us", ".azure.cn")
 
@@ -15,6 +14,9 @@ def detect(ctx: RuleContext) -> Finding | None:
     attempt = ctx.token
     if attempt is None or attempt.sts is None:
         return None
+
+    from foundry_doctor.rules.token_request import attempt_evidence, resource_of, tenant_argument
+
     if attempt.sts.cause != "resource-principal-not-found" or attempt.scope_problem is not None:
         return None  # a malformed scope is scope-invalid's
     tenant = attempt.failure.tenant_id

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.token_request import (
-    ScopeProblem,
-    TokenAttempt,
-    attempt_evidence,
-    needed_scope,
-    scope_fix,
-    scope_problem,
-    split_scopes,
-)
+
+if TYPE_CHECKING:
+    from foundry_doctor.rules.token_request import ScopeProblem, TokenAttempt
 
 #: what Entra ID writes about a malformed scope, when a text comes without its code
 #: (entra.md section 4)
@@ -76,6 +72,9 @@ def detect(ctx: RuleContext) -> Finding | None:
     attempt = ctx.token
     if attempt is None:
         return None
+
+    from foundry_doctor.rules.token_request import attempt_evidence, scope_fix
+
     tier = _tier(attempt)
     if tier is None:
         return None
@@ -101,6 +100,13 @@ def detect(ctx: RuleContext) -> Finding | None:
 
 def static(ctx: RuleContext) -> Finding | None:
     """A token credential configured with a malformed scope."""
+    from foundry_doctor.rules.token_request import (
+        needed_scope,
+        scope_fix,
+        scope_problem,
+        split_scopes,
+    )
+
     if ctx.credential != "token" or not ctx.facts.scopes:
         return None
     requested = split_scopes(ctx.facts.scopes)

@@ -6,13 +6,14 @@ from foundry_doctor.diagnosis.model import Finding, Tier
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.token_request import attempt_evidence, tenant_argument
 
 
 def detect(ctx: RuleContext) -> Finding | None:
     attempt = ctx.token
     if attempt is None:
         return None
+    from foundry_doctor.rules.token_request import attempt_evidence, tenant_argument
+
     if attempt.states(50020, 50034):
         tier = Tier.CERTAIN
     elif "does not exist in tenant" in attempt.text and "user account" in attempt.text:
