@@ -86,17 +86,15 @@ def test_the_chain_names_every_link_and_the_one_to_fix(
     assert diagnosis.rule == "identity-unavailable"
     evidence = _evidence(error)
     links = [label for label in evidence if label.startswith("chain link")]
-    assert [label.split(", ")[1] for label in links] == [
-        "EnvironmentCredential",
-        "WorkloadIdentityCredential",
-        "ManagedIdentityCredential",
-        "VisualStudioCodeCredential",
-        "AzureCliCredential",
-        "AzurePowerShellCredential",
-        "AzureDeveloperCliCredential",
-        "BrokerCredential",
-    ]
-    assert evidence["chain link 5, AzureCliCredential"][0].startswith("skipped: the Azure CLI")
+    names = [label.split(", ")[1] for label in links]
+    # the links azure-identity lists (the order and the set change by release, entra.md 2),
+    # each with why it was skipped or how it failed
+    assert names[0] == "EnvironmentCredential"
+    assert "ManagedIdentityCredential" in names
+    assert all(evidence[label][0].startswith(("skipped: ", "failed: ")) for label in links)
+    if "AzureCliCredential" in names:
+        label = links[names.index("AzureCliCredential")]
+        assert evidence[label][0].startswith("skipped: the Azure CLI")
     assert evidence["link to fix"][0].startswith("ManagedIdentityCredential")
     assert "App Service" in diagnosis.explanation
     assert "AZURE_CLIENT_ID is set" in diagnosis.explanation
@@ -154,6 +152,7 @@ def test_the_scope_asked_next_to_the_one_meant(emu: Emulator, asked: str, meant:
     assert ids["client id"][0] == app.client_id
 
 
+@pytest.mark.openai
 def test_openai_names_the_scope_of_a_v1_endpoint(emu: Emulator) -> None:
     import openai
 
