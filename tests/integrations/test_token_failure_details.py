@@ -371,3 +371,15 @@ def test_the_azure_clis_sign_in_failures(
     if in_chain:
         assert _evidence(error)["link to fix"][0].startswith("AzureCliCredential")
     assert len(ours(caplog)) == 1
+
+
+def test_an_enriched_credential_error_pickles_as_the_plain_one(emu: Emulator) -> None:
+    import pickle
+
+    app = emu.world.app("chat-backend")
+    error = _fail(_chat(ClientSecretCredential(DEFAULT_TENANT, app.client_id, "not-the-secret")))
+    assert isinstance(error, DiagnosedError)
+    copied = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
+    assert type(copied) is ClientAuthenticationError
+    assert not hasattr(copied, "diagnosis")
+    assert copied.message == error.message  # type: ignore[attr-defined]

@@ -849,6 +849,13 @@ CREDENTIAL_TEXTS: tuple[CredentialText, ...] = (
         True,
         "it said it could not even try (CredentialUnavailableError)",
     ),
+    CredentialText(
+        "credentialunavailableerror",
+        "not-configured",
+        None,
+        True,
+        "it said it could not even try (CredentialUnavailableError)",
+    ),
 )
 
 
