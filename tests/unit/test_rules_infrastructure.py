@@ -89,6 +89,7 @@ def test_every_token_cause_is_a_rule() -> None:
         assert rule is not None
         assert rule.code.startswith("FD5"), slug  # before the call
         assert rule.claims.before_request, slug
+        assert not rule.claims.after_request, slug  # judges token failures alone
 
 
 def test_published_codes_keep_their_slugs() -> None:

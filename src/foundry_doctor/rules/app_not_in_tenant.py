@@ -111,7 +111,7 @@ RULE = Rule(
         "Application with identifier '...' was not found in the directory '...'."
     ),
     detect=detect,
-    claims=claims(before_request=True),
+    claims=claims(before_request=True, after_request=False),
     azure_only=False,
     docs_url="https://learn.microsoft.com/entra/identity-platform/reference-error-codes",
 )

@@ -115,7 +115,7 @@ RULE = Rule(
         "failed: AADSTS7000215: Invalid client secret provided."
     ),
     detect=detect,
-    claims=claims(before_request=True),
+    claims=claims(before_request=True, after_request=False),
     azure_only=False,
     docs_url=(
         "https://learn.microsoft.com/entra/identity-platform/howto-create-service-principal-portal"

@@ -77,7 +77,7 @@ RULE = Rule(
         "does not allow token issuance."
     ),
     detect=detect,
-    claims=claims(before_request=True),
+    claims=claims(before_request=True, after_request=False),
     azure_only=False,
     docs_url="https://learn.microsoft.com/entra/identity/conditional-access/overview",
 )

@@ -110,7 +110,7 @@ RULE = Rule(
         "MSI token audience."
     ),
     detect=detect,
-    claims=claims(before_request=True),
+    claims=claims(before_request=True, after_request=False),
     azure_only=False,
     docs_url="https://github.com/Azure/CloudShell/issues/351",
 )

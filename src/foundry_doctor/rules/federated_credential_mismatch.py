@@ -138,7 +138,7 @@ RULE = Rule(
         "'system:serviceaccount:other:chat-backend'."
     ),
     detect=detect,
-    claims=claims(before_request=True),
+    claims=claims(before_request=True, after_request=False),
     azure_only=False,
     docs_url="https://learn.microsoft.com/entra/workload-id/workload-identity-federation",
 )

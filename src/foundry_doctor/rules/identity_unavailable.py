@@ -209,7 +209,7 @@ RULE = Rule(
         "ClientId/ResourceId/PrincipalId."
     ),
     detect=detect,
-    claims=claims(before_request=True),
+    claims=claims(before_request=True, after_request=False),
     azure_only=False,
     docs_url="https://aka.ms/azsdk/python/identity/defaultazurecredential/troubleshoot",
 )

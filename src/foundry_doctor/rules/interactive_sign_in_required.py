@@ -118,7 +118,7 @@ RULE = Rule(
         "https://cognitiveservices.azure.com/.default"
     ),
     detect=detect,
-    claims=claims(before_request=True),
+    claims=claims(before_request=True, after_request=False),
     azure_only=False,
     docs_url="https://learn.microsoft.com/cli/azure/authenticate-azure-cli",
 )

@@ -84,7 +84,7 @@ RULE = Rule(
         "found in the tenant named contoso.onmicrosoft.com."
     ),
     detect=detect,
-    claims=claims(before_request=True),
+    claims=claims(before_request=True, after_request=False),
     azure_only=False,
     docs_url="https://learn.microsoft.com/entra/identity-platform/reference-error-codes",
 )

@@ -156,7 +156,7 @@ RULE = Rule(
         "named https://cognitiveservices.azure.com.default was not found."
     ),
     detect=detect,
-    claims=claims(before_request=True),
+    claims=claims(before_request=True, after_request=False),
     azure_only=False,
     docs_url=(
         "https://learn.microsoft.com/azure/ai-foundry/foundry-models/how-to/configure-entra-id"

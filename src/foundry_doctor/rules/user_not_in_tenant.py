@@ -60,7 +60,7 @@ RULE = Rule(
         "exist in tenant '...'."
     ),
     detect=detect,
-    claims=claims(before_request=True),
+    claims=claims(before_request=True, after_request=False),
     azure_only=False,
     docs_url="https://learn.microsoft.com/cli/azure/authenticate-azure-cli",
 )
