@@ -118,6 +118,7 @@ def static(ctx: RuleContext) -> Finding | None:
         f"Entra ID will refuse the scope {problem.scope}: {problem.note}. "
         f"Did you mean {problem.suggestion}?",
         tier=Tier.STRONG,
+        title="A token scope Entra ID will refuse",
         evidence=(Evidence("scope requested", " ".join(requested), expected=needed),),
         fix=(scope_fix(ctx, problem.suggestion),),
         actions=(actions.TOKEN_SCOPE,),
@@ -162,4 +163,6 @@ RULE = Rule(
         "https://learn.microsoft.com/azure/ai-foundry/foundry-models/how-to/configure-entra-id"
     ),
     static=static,
+    # a malformed scope names no audience at all: saying which one it is for says less
+    supersedes=frozenset({"token-wrong-audience"}),
 )
