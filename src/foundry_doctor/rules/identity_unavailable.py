@@ -47,13 +47,17 @@ def _explanation(attempt: TokenAttempt) -> str:
         text = f"{attempt.credential or 'The credential'} could not get a token: {gist}."
     else:
         links = attempt.failure.links
-        text = (
-            f"{attempt.credential or 'The chain'} tried {len(links)} credential"
-            f"{'s' if len(links) != 1 else ''} and none had an identity to use: each one said "
-            "it could not even try."
-            if attempt.all_unavailable
-            else f"{attempt.credential or 'The chain'} found no usable identity."
-        )
+        chain = attempt.credential or "The chain"
+        tried = f"{chain} tried {len(links)} credential{'s' if len(links) != 1 else ''}"
+        if attempt.situation == "identity-missing":
+            text = (
+                f"{tried}: the host's managed identity answered that it has no identity for "
+                "this request, and none of the others could even try."
+            )
+        elif attempt.all_unavailable:
+            text = f"{tried} and none had an identity to use: each one said it could not even try."
+        else:
+            text = f"{chain} found no usable identity."
         if attempt.link is not None:
             reason = f" ({attempt.link_reason})" if attempt.link_reason else ""
             text += f" The one to fix is {attempt.link.name}{reason}: {gist}."
