@@ -159,3 +159,45 @@ def test_personal_claims_only_with_the_flag(
     assert "alex@contoso.com" not in capsys.readouterr().out
     assert main(["explain", "--case", str(case), "--include-personal"]) == 1
     assert "alex@contoso.com" in capsys.readouterr().out
+
+
+_CHAIN = (
+    "DefaultAzureCredential failed to retrieve a token from the included credentials.\n"
+    "Attempted credentials:\n"
+    "        EnvironmentCredential: EnvironmentCredential authentication unavailable. "
+    "Environment variables are not fully configured.\nVisit "
+    "https://aka.ms/azsdk/python/identity/environmentcredential/troubleshoot to "
+    "troubleshoot.this issue.\n"
+    "        ManagedIdentityCredential: ManagedIdentityCredential authentication unavailable, "
+    "no response from the IMDS endpoint.\n"
+    "        AzureCliCredential: ERROR: AADSTS50020: User account 'pat.person@outlook.example' "
+    "from identity provider 'live.com' does not exist in tenant 'Contoso'.\n"
+    "        AzurePowerShellCredential: PowerShell is not installed"
+)
+
+
+def test_a_pasted_token_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    """A chain quoted with its tabs as spaces: the link that tried and failed is named, no
+    HTTP status is invented, and the account's name appears only with the flag."""
+    assert main(["explain", _CHAIN]) == 1
+    out = capsys.readouterr().out
+    assert "[FD504 user-not-in-tenant]" in out
+    assert "link to fix: AzureCliCredential" in out
+    assert "pat.person@outlook.example" not in out
+    assert main(["explain", _CHAIN, "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert (data["rule"], data["status"]) == ("user-not-in-tenant", None)
+    assert main(["explain", _CHAIN, "--include-personal"]) == 1
+    assert "pat.person@outlook.example" in capsys.readouterr().out
+
+
+def test_the_token_corpus(capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = PUBLIC.with_name("public-token.jsonl")
+    if not corpus.exists():
+        pytest.skip(f"{corpus} is not present")
+    assert main(["explain", "--case", str(corpus), "--json"]) == 1
+    records = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line]
+    got = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(g["id"], g["rule"], g["status"]) for g in got] == [
+        (r["id"], r["expected"], None) for r in records
+    ]

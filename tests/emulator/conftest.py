@@ -8,16 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from support.identity import IDENTITY_VARIABLES
+from support.identity import isolate_identity
 
 
 @pytest.fixture
 def identity_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No identity variable set, and an empty directory as ``PATH`` (so ``az``, ``azd`` and
     ``pwsh`` are "not installed" for the developer credentials of DefaultAzureCredential)."""
-    for name in IDENTITY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    empty = tmp_path / "empty-path"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    return
+    isolate_identity(monkeypatch, tmp_path)

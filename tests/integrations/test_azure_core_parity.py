@@ -5,10 +5,10 @@ Side by side, bare and with foundry-doctor, real clients over real sockets again
 a per-call ``error_map=`` keeps its class; ``check_existence`` answers ``False`` to a 404; the
 SDK's ``model=`` (azure-mgmt-resource's ``CloudError``, azure-ai-projects' ``ApiErrorResponse``)
 and ``error_format`` (``ARMErrorFormat``) survive; an auth challenge the SDK answers, and a
-status its retry policy retries, are never diagnosed; a credential's own exception passes as the
-same object. One policy instance serves two clients, sync and async, each with its own
-credential. ``send_request(stream=True)`` reads nothing before the caller, even from an endless
-error body.
+status its retry policy retries, are never diagnosed (a credential's own exception, enriched in
+place as the same object, is in ``test_token_failure_details.py``). One policy instance serves
+two clients, sync and async, each with its own credential. ``send_request(stream=True)`` reads
+nothing before the caller, even from an endless error body.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 import pytest
-from azure.core.credentials import AccessToken, AzureKeyCredential
+from azure.core.credentials import AzureKeyCredential
 from azure.core.exceptions import (
     ClientAuthenticationError,
     HttpResponseError,
@@ -304,44 +304,6 @@ def test_the_policy_explains_the_final_failure_wherever_it_sits(
     assert diagnosis.rule == "missing-data-plane-role"
     assert len(ours(caplog)) == 1
     assert len(emu.requests) == 1
-
-
-class FailingCredential:
-    """A ``TokenCredential`` that cannot get a token, as a misconfigured one raises; it keeps
-    the exception it raised."""
-
-    def __init__(self) -> None:
-        self.raised: list[BaseException] = []
-
-    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
-        error = ClientAuthenticationError(message="the identity endpoint is not reachable")
-        self.raised.append(error)
-        raise error
-
-
-def test_a_credentials_own_exception_passes_unchanged(
-    emu: Emulator, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.DEBUG, logger="foundry_doctor")
-    from azure.ai.inference import ChatCompletionsClient
-
-    errors = []
-    for instrumented in (False, True):
-        credential = FailingCredential()
-        client = ChatCompletionsClient(endpoint=MODELS, credential=credential)
-        if instrumented:
-            client = foundry_doctor.instrument(client)
-        with pytest.raises(ClientAuthenticationError) as caught:
-            call(client, OK_TOKEN)
-        assert caught.value is credential.raised[-1]  # the very object the credential raised
-        errors.append(caught.value)
-    bare, got = errors
-    assert type(got) is type(bare) is ClientAuthenticationError
-    assert str(got) == str(bare)
-    assert foundry_doctor.explain(got) is None
-    assert emu.requests == []
-    assert not ours(caplog)  # no WARNING; a DEBUG note at most
-    assert any("unchanged" in r.getMessage() for r in ours(caplog, logging.DEBUG))
 
 
 async def _sync(client: Any) -> Any:

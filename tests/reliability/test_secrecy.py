@@ -542,3 +542,151 @@ async def test_every_echoed_form_is_quoted_without_its_secret(
             for secret in echo.secrets:
                 assert secret not in text, f"{echo.name}: {secret[:6]}... shown in {place}"
     assert CANARY_KEY not in repr(places)
+
+
+# --- before the call: a token that could not be obtained ------------------------------------------
+
+#: letters only, like the key canary: a refresh token a developer tool echoes in its error
+CANARY_REFRESH = "FoundryDoctorCanaryRefreshTokenGraultGarplyFred"
+_TOKEN_SCOPE = "https://cognitiveservices.azure.com/.default"
+
+
+def _fake_az(directory: Any, stderr: str) -> None:
+    """An ``az`` that fails every command with ``stderr`` (shell built-ins only)."""
+    import stat
+
+    script = directory / "az"
+    script.write_text(
+        "#!/bin/sh\nwhile IFS= read -r line; do printf '%s\\n' \"$line\" >&2; done <<'EOF'\n"
+        f"{stderr}\nEOF\nexit 1\n",
+        encoding="utf-8",
+    )
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+
+
+def _token_credential(emu: Emulator, how: str, tools: Any) -> tuple[Any, list[str]]:
+    """A real credential that fails the way ``how`` says, and the secrets it holds."""
+    from azure.identity import (
+        AzureCliCredential,
+        CertificateCredential,
+        ClientSecretCredential,
+        WorkloadIdentityCredential,
+    )
+
+    app = emu.world.app("chat-backend")
+    tenant = "aaaaaaaa-0000-0000-0000-000000000001"
+    if how == "wrong-secret":
+        return ClientSecretCredential(tenant, app.client_id, CANARY_KEY), [CANARY_KEY]
+    if how == "secret-as-client-id":  # Entra ID echoes the client id it did not find
+        return ClientSecretCredential(tenant, CANARY_KEY, CANARY_KEY), [CANARY_KEY]
+    if how == "valid-secret-blocked":
+        secret = emu.client_secret("chat-backend")
+        return ClientSecretCredential(tenant, app.client_id, secret), [secret]
+    if how == "certificate":
+        pem = emu.client_certificate("chat-backend")
+        app.certificates.pop()
+        key = pem.decode().split("-----BEGIN PRIVATE KEY-----")[1].split("-----END")[0]
+        lines = [line for line in key.splitlines() if len(line) > 16]
+        return CertificateCredential(tenant, app.client_id, certificate_data=pem), lines
+    if how == "federated-token":
+        return WorkloadIdentityCredential(), []
+    _fake_az(
+        tools,
+        "ERROR: AADSTS700082: The refresh token has expired due to inactivity.\n"
+        f"refresh_token={CANARY_REFRESH}\nInteractive authentication is needed. Please run:\n"
+        "az login --scope https://cognitiveservices.azure.com/.default",
+    )
+    return AzureCliCredential(), [CANARY_REFRESH]
+
+
+def _ask(client: Any, kind: ClientKind) -> None:
+    if kind == "azure-ai-inference":
+        from azure.ai.inference.models import UserMessage
+
+        client.complete(model="gpt-4o", messages=[UserMessage("hi")])
+    else:
+        client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+
+
+_TOKEN_FAILURES = (
+    "wrong-secret",
+    "secret-as-client-id",
+    "valid-secret-blocked",
+    "certificate",
+    "federated-token",
+    "refresh-token-echoed",
+)
+
+
+@pytest.mark.parametrize("how", _TOKEN_FAILURES)
+@pytest.mark.parametrize(
+    "kind", [pytest.param(kind, marks=_marks(kind), id=kind.split(".")[-1]) for kind in _KINDS]
+)
+def test_no_secret_of_a_failed_token_request_is_shown(
+    emu: Emulator,
+    logged: _Captured,
+    spans: tuple[Any, InMemorySpanExporter],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+    kind: ClientKind,
+    how: str,
+) -> None:
+    """A credential that fails with a secret in hand (a client secret, a certificate's key, a
+    federated token, a refresh token a tool echoes; a secret put in place of the client id,
+    which Entra ID echoes back): it was diagnosed, and none of it is in what foundry-doctor
+    adds (its text, the diagnosis, the log records, the span events)."""
+    from azure.core.exceptions import ClientAuthenticationError
+    from azure.identity import get_bearer_token_provider
+
+    from support.identity import isolate_identity
+
+    isolate_identity(monkeypatch, tmp_path)
+    tracer, exporter = spans
+    changes = {"apps.chat-backend.conditional_access_blocked": how == "valid-secret-blocked"}
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(emu.modified_world(changes))
+        federated = ""
+        if how == "federated-token":
+            federated = emu.federated_token("aks-workload", subject="system:serviceaccount:x:y")
+            stack.enter_context(emu.workload_identity_environment("aks-workload", token=federated))
+        credential, secrets = _token_credential(emu, how, tmp_path / "empty-path")
+        if federated:
+            secrets = [federated, federated.rsplit(".", 1)[1]]
+        if kind == "azure-ai-inference":
+            from azure.ai.inference import ChatCompletionsClient
+
+            client: Any = ChatCompletionsClient(
+                endpoint="https://myres.services.ai.azure.com/models",
+                credential=credential,
+                credential_scopes=[_TOKEN_SCOPE],
+            )
+        elif kind == "openai.AzureOpenAI":
+            client = openai.AzureOpenAI(
+                azure_endpoint="https://myres.openai.azure.com",
+                api_version=DEFAULT_AZURE_OPENAI_API_VERSION,
+                azure_ad_token_provider=get_bearer_token_provider(credential, _TOKEN_SCOPE),
+            )
+        else:
+            client = openai.OpenAI(
+                base_url="https://myres.openai.azure.com/openai/v1/",
+                api_key=get_bearer_token_provider(credential, _TOKEN_SCOPE),
+            )
+        client = foundry_doctor.instrument(client)
+        with (
+            pytest.raises((ClientAuthenticationError, ValueError)) as caught,
+            tracer.start_as_current_span("the call"),
+        ):
+            _ask(client, kind)
+    error = caught.value
+    diagnosis = foundry_doctor.explain(error)
+    assert diagnosis is not None, repr(error)
+    assert diagnosis.rule != "unknown", diagnosis.render()
+    assert logging.WARNING in logged.levels
+    assert "foundry_doctor.diagnosis" in _span_events(exporter)
+    places = _places(error, logged, exporter, sdk_text_is_echoed=True)
+    for place, text in places.items():
+        for secret in secrets:
+            assert secret not in text, f"{how}: {secret[:6]}... shown in {place}"
+        shown = _ANY_JWT.search(text)
+        assert shown is None, f"a token ({shown.group(0)[:12]}...) shown in {place}"
+    _assert_lines_are_ours(_appended(error))

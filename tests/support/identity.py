@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import inspect
 import re
+from pathlib import Path
+
+import pytest
 
 from foundry_doctor.emulator.services.managed_identity.spec import MANAGED_IDENTITY_VARIABLES
 
@@ -13,6 +16,7 @@ __all__ = [
     "IDENTITY_VARIABLES",
     "SCOPE",
     "TAIL",
+    "isolate_identity",
     "sync_imds_routable",
     "with_tail",
 ]
@@ -59,3 +63,14 @@ def sync_imds_routable() -> bool:
     except ImportError:  # azure-identity without msal-based managed identity: its own client
         return True
     return "AZURE_POD_IDENTITY_AUTHORITY_HOST" in inspect.getsource(managed_identity)
+
+
+def isolate_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No identity variable set, and an empty directory as ``PATH`` (so ``az``, ``azd`` and
+    ``pwsh`` are "not installed" for the developer credentials of DefaultAzureCredential);
+    ``monkeypatch`` restores both."""
+    for name in IDENTITY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))

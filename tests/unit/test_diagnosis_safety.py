@@ -171,6 +171,11 @@ _REDACTED_ON_PURPOSE = {
     "js26021-openaikeycredential-not-sent",
     # OpenAI's answer quotes part of the key it refused
     "extra-client-key-at-api-openai-com-azureopenai-tool",
+    # azd writes "fetching token: <text>": what follows "token:" is taken for a token value
+    "extra-tok-70011-azd-in-chain",
+    "extra-tok-530084-token-protection",
+    # a certificate's thumbprint is a long hex run, shaped like a key
+    "extra-tok-700027-certificate-not-registered",
 }
 
 

@@ -7,6 +7,7 @@ import pytest
 from foundry_doctor.knowledge import (
     api_versions,
     clients,
+    entra,
     hosts,
     matching,
     models,
@@ -27,6 +28,13 @@ _TABLES = (
     retirements.SURFACE_RETIREMENTS,
     retirements.MODEL_RETIREMENTS,
     sdk_issues.SDK_ISSUES,
+    entra.STS_CODES,
+    entra.CREDENTIALS,
+    entra.CREDENTIAL_TEXTS,
+    entra.ARGUMENT_TEXTS,
+    entra.IDENTITY_HOSTS,
+    (entra.IMDS_HOST,),
+    entra.KNOWN_RESOURCES,
 )
 
 
@@ -348,3 +356,39 @@ def test_audiences_per_cloud() -> None:
     dated = routes.surface("dated-deployment")
     assert routes.audiences_for(dated, "usgov") == ("https://cognitiveservices.azure.us",)
     assert routes.audiences_for(routes.surface("project-v1"), "public") == ("https://ai.azure.com",)
+
+
+def test_credential_texts_are_written_as_they_are_matched() -> None:
+    """Markers are in the normalized form messages are matched in (lower case, one space),
+    and each one is found where it belongs: the most specific first."""
+    for entry in (*entra.CREDENTIAL_TEXTS, *entra.ARGUMENT_TEXTS):
+        assert entry.marker == entra.normalized(entry.marker), entry.marker
+    for entry in entra.CREDENTIAL_TEXTS:
+        assert entra.credential_text(entry.marker) is entry, entry.marker
+        if entry.credential is not None:
+            assert entra.credential(entry.credential) is not None, entry.credential
+    for code in entra.STS_CODES:
+        assert entra.sts_code(code.code) is code
+
+
+@pytest.mark.parametrize(
+    ("variables", "credential"),
+    [
+        ({"IDENTITY_ENDPOINT", "IDENTITY_HEADER"}, "AppServiceCredential"),
+        (
+            {"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IDENTITY_SERVER_THUMBPRINT"},
+            "ServiceFabricCredential",
+        ),
+        ({"IDENTITY_ENDPOINT", "IMDS_ENDPOINT"}, "AzureArcCredential"),
+        ({"MSI_ENDPOINT", "MSI_SECRET"}, "AzureMLCredential"),
+        ({"MSI_ENDPOINT"}, "CloudShellCredential"),
+        (
+            {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_FEDERATED_TOKEN_FILE"},
+            "WorkloadIdentityCredential",
+        ),
+        ({"AZURE_CLIENT_ID"}, None),
+    ],
+)
+def test_identity_hosts_by_their_variables(variables: set[str], credential: str | None) -> None:
+    host = entra.identity_host(frozenset(variables))
+    assert (host.credential if host else None) == credential

@@ -35,6 +35,17 @@ EXPECTED_SLUGS = {
     "throttled",
     "content-filtered",
     "model-retired",
+    # before the call: a token that could not be obtained (issue 13)
+    "scope-invalid",
+    "resource-principal-not-found",
+    "app-not-in-tenant",
+    "client-secret-invalid",
+    "user-not-in-tenant",
+    "interactive-sign-in-required",
+    "conditional-access-blocked",
+    "identity-unavailable",
+    "credential-audience-unsupported",
+    "federated-credential-mismatch",
 }
 
 #: codes published before the service tables: their meaning never changes
@@ -63,6 +74,22 @@ PUBLISHED = {
 def test_catalogue_has_exactly_the_interface_slugs() -> None:
     assert set(SLUGS) == EXPECTED_SLUGS
     assert len(SLUGS) == len(EXPECTED_SLUGS)
+
+
+def test_every_token_cause_is_a_rule() -> None:
+    from typing import get_args
+
+    from foundry_doctor.knowledge.entra import STS_CODES, TokenCause
+
+    causes = set(get_args(TokenCause))
+    assert causes <= set(SLUGS)
+    assert {entry.cause for entry in STS_CODES} <= causes
+    for slug in causes:
+        rule = find_rule(slug)
+        assert rule is not None
+        assert rule.code.startswith("FD5"), slug  # before the call
+        assert rule.claims.before_request, slug
+        assert not rule.claims.after_request, slug  # judges token failures alone
 
 
 def test_published_codes_keep_their_slugs() -> None:

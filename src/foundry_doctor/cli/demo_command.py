@@ -4,9 +4,11 @@ one added line, through the real SDK clients."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,8 @@ class _Step:
     title: str
     make_call: Callable[[Any, bool], Callable[[], object]]
     world_changes: dict[str, object]
+    #: the environment the call runs in (a managed-identity host), when it needs one
+    environment: Callable[[Any], AbstractContextManager[Any]] | None = None
 
 
 def _inference(
@@ -108,6 +112,59 @@ def _openai_v1(
     return make
 
 
+def _token_failure(
+    *, id_for_value: bool = False, scope: str = "https://cognitiveservices.azure.com/.default"
+) -> Callable[[Any, bool], Callable[[], object]]:
+    """AzureOpenAI with the real ClientSecretCredential of the emulated app registration,
+    given its secret's value or, with ``id_for_value``, the secret's ID (the usual slip)."""
+
+    def make(emulator: Any, instrumented: bool) -> Callable[[], object]:
+        import openai
+        from azure.identity import ClientSecretCredential, get_bearer_token_provider
+
+        import foundry_doctor
+
+        app = emulator.world.app("chat-backend")
+        value = app.secrets[0].secret_id if id_for_value else emulator.client_secret(app.name)
+        credential = ClientSecretCredential(app.tenant_id, app.client_id, value)
+        client = openai.AzureOpenAI(
+            azure_endpoint=AOAI,
+            api_version="2024-10-21",
+            azure_ad_token_provider=get_bearer_token_provider(credential, scope),
+        )
+        if instrumented:
+            client = foundry_doctor.instrument(client)
+        messages: Any = [{"role": "user", "content": "hello"}]
+        return lambda: client.chat.completions.create(model="gpt-4o", messages=messages)
+
+    return make
+
+
+def _managed_identity(client_id: str) -> Callable[[Any, bool], Callable[[], object]]:
+    """The real ManagedIdentityCredential asking the host for an identity by ``client_id``."""
+
+    def make(emulator: Any, instrumented: bool) -> Callable[[], object]:
+        import openai
+        from azure.identity import ManagedIdentityCredential, get_bearer_token_provider
+
+        import foundry_doctor
+
+        provider = get_bearer_token_provider(
+            ManagedIdentityCredential(client_id=client_id), "https://ai.azure.com/.default"
+        )
+        client = openai.OpenAI(base_url=V1, api_key=provider)
+        if instrumented:
+            client = foundry_doctor.instrument(client)
+        messages: Any = [{"role": "user", "content": "hello"}]
+        return lambda: client.chat.completions.create(model="gpt-4o", messages=messages)
+
+    return make
+
+
+def _on_app_service(emulator: Any) -> AbstractContextManager[Any]:
+    return emulator.managed_identity_environment("app-service")  # type: ignore[no-any-return]
+
+
 MODELS = "https://myres.services.ai.azure.com/models"
 _COGSVC = "https://cognitiveservices.azure.com/.default"
 AOAI = "https://myres.openai.azure.com"
@@ -143,6 +200,18 @@ STEPS = (
         "a dated api-version on the v1 path",
         _openai_v1("gpt-4o", api_version="2024-10-21"),
         {},
+    ),
+    _Step("a client secret's ID given as its value", _token_failure(id_for_value=True), {}),
+    _Step(
+        "a token scope without the slash before .default",
+        _token_failure(scope="https://cognitiveservices.azure.com.default"),
+        {},
+    ),
+    _Step(
+        "a managed identity that the App Service host does not have",
+        _managed_identity("dddddddd-0000-0000-0000-0000000000ff"),
+        {},
+        environment=_on_app_service,
     ),
     _Step(
         "the retired Model Inference API",
@@ -181,7 +250,10 @@ def _attempt(step: _Step, emulator: Any, instrumented: bool) -> dict[str, Any]:
     try:
         step.make_call(emulator, instrumented)()
     except Exception as error:  # the demo shows whatever the SDK raised
-        diagnosis = foundry_doctor.explain(error)
+        # what the exception carries (explain() would diagnose a bare credential error too)
+        diagnosis = getattr(error, "diagnosis", None)
+        if not isinstance(diagnosis, foundry_doctor.Diagnosis):
+            diagnosis = None
         return {
             "instrumented": instrumented,
             "ok": False,
@@ -209,9 +281,14 @@ def run(args: argparse.Namespace) -> int:
     def bold(text: str) -> str:
         return f"\033[1m{text}\033[0m" if color else text
 
-    with Emulator() as emulator:
+    # loopback only: a managed-identity step must never reach a real metadata endpoint
+    with Emulator(loopback_only=True) as emulator:
         for number, step in enumerate(STEPS, 1):
-            with emulator.modified_world(step.world_changes):
+            environment = step.environment(emulator) if step.environment else None
+            with (
+                emulator.modified_world(step.world_changes),
+                environment if environment is not None else contextlib.nullcontext(),
+            ):
                 attempts = [
                     _attempt(step, emulator, instrumented) for instrumented in (False, True)
                 ]

@@ -259,6 +259,9 @@ def _credential_failure(
     token_url = (
         _text(_get(token_request, "url"), 1024) if isinstance(token_request, Mapping) else None
     )
+    token_status = (
+        _status(_get(token_request, "status")) if isinstance(token_request, Mapping) else None
+    )
     declared = credential_class is not None or isinstance(token_request, Mapping)
     unanswered = status is None and _text(_get(request, "url")) is None
     if not declared and not (unanswered and body and looks_like_credential_failure(body)):
@@ -270,4 +273,5 @@ def _credential_failure(
         credential_class=credential_class,
         scopes=_scopes(_get(record, "scopes")) or (),
         token_endpoint=token_url,
+        token_status=token_status,
     )

@@ -64,26 +64,6 @@ _SERVICE_ANSWER = re.compile(
     r"error code:?\s*\d{3}\b|\bstatus:\s*\d{3}\s*\(|\bhttp/\d(?:\.\d)?\s+\d{3}\b",
     re.IGNORECASE,
 )
-#: azure-identity credential classes, longest first (DefaultAzureCredential's chain names the
-#: ones it tried; the first that failed for real is the one to report)
-_CREDENTIALS = (
-    "DefaultAzureCredential",
-    "ChainedTokenCredential",
-    "WorkloadIdentityCredential",
-    "ManagedIdentityCredential",
-    "AzureDeveloperCliCredential",
-    "AzurePowerShellCredential",
-    "InteractiveBrowserCredential",
-    "SharedTokenCacheCredential",
-    "ClientAssertionCredential",
-    "ClientSecretCredential",
-    "CertificateCredential",
-    "DeviceCodeCredential",
-    "EnvironmentCredential",
-    "AzureCliCredential",
-    "AppServiceCredential",
-    "ImdsCredential",
-)
 _EXCEPTION_NAMES = re.compile(r"\b(\w+Error)\b")
 _CODE_LINE = re.compile(
     r"^\s*(?:Code|ErrorCode|Error code)\s*:\s*(\S[^\r\n]{0,127})$", re.MULTILINE
@@ -176,19 +156,8 @@ def _credential_failure(text: str) -> Facts:
         client=_client(text, None),
         auth=AuthFacts(observed=False),
         credential="token",
-        credential_failure=CredentialFailure.from_text(
-            text[:8192], credential_class=_credential_class(text)
-        ),
+        credential_failure=CredentialFailure.from_text(text[:16384]),
     )
-
-
-def _credential_class(text: str) -> str | None:
-    first: tuple[int, str] | None = None
-    for name in _CREDENTIALS:
-        index = text.find(name)
-        if index >= 0 and (first is None or index < first[0]):
-            first = (index, name)
-    return first[1] if first else None
 
 
 def _balanced(text: str, start: int) -> str | None:

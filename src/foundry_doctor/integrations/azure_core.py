@@ -35,9 +35,12 @@ the body was read is diagnosed without it.
 record and stores the diagnosis in the pipeline context (:data:`CONTEXT_KEY`), for code that
 looks at responses itself.
 
-An exception raised below the policy (a credential that cannot get a token, a connection
-error) passes through :meth:`DiagnosticsPolicy.on_exception` and goes on as the same object,
-unchanged; a DEBUG record notes it.
+An exception raised below the policy passes through :meth:`DiagnosticsPolicy.on_exception`
+and goes on as the same object. A credential that could not get a token (raised by the
+authentication policy before any request was sent) is diagnosed there: its exception keeps
+its class, becomes the same-name subclass carrying ``.diagnosis`` and logs one WARNING record
+(:mod:`~foundry_doctor.integrations.credential_errors`). Anything else (a connection error)
+goes on unchanged; a DEBUG record notes it.
 """
 
 from __future__ import annotations
@@ -323,15 +326,33 @@ class DiagnosticsPolicy(SansIOHTTPPolicy[HTTPRequestType, Any]):
             self._observe(request, http_response)
 
     def on_exception(self, request: PipelineRequest[HTTPRequestType]) -> None:
-        """An exception raised below the policy: it goes on unchanged, as the same object
-        (the runner re-raises it). This is where such an exception could be enriched in place
-        (:func:`~foundry_doctor.integrations.enriched.attach` keeps the object)."""
+        """An exception raised below the policy goes on as the same object (the runner
+        re-raises it). A credential's failure to get a token (raised by the authentication
+        policy) is enriched in place and logged
+        (:mod:`~foundry_doctor.integrations.credential_errors`; with ``raise_errors=False``
+        only logged, the diagnosis in the pipeline context); anything else passes unchanged."""
         error = sys.exc_info()[1]
-        if error is not None:
+        if error is None:
+            return
+        from foundry_doctor.integrations.credential_errors import enrich_credential_error
+
+        profile = self._diagnostician.profile
+        diagnosis = enrich_credential_error(
+            error,
+            sdk=self._diagnostician.sdk,
+            client=profile.client,
+            endpoint=profile.endpoint,
+            scopes=profile.scopes,
+            include_personal=self._diagnostician.include_personal,
+            attach_to_error=self.raise_errors,
+        )
+        if diagnosis is None:
             logger.debug(
                 "foundry-doctor leaves %s raised inside the pipeline unchanged",
                 type(error).__name__,
             )
+        elif not self.raise_errors:
+            request.context[CONTEXT_KEY] = diagnosis
 
     def _observe(self, request: PipelineRequest[HTTPRequestType], http_response: Any) -> None:
         """``raise_errors=False``: diagnose now, report, store in the context. Never raises."""

@@ -18,8 +18,9 @@ def explain(exc: BaseException | str | None) -> Diagnosis | None:
     ``__context__`` chain) by an instrumented client; ``None`` when there is none.
 
     Also finds the diagnosis for a response the httpx hooks marked (``exc.response``), e.g.
-    of an exception built before the hooks enriched that class. Given a string (an error
-    message copied from a log), diagnoses the text itself, as
+    of an exception built before the hooks enriched that class, and diagnoses a credential's
+    exception (a token that could not be obtained) from the exception itself. Given a string
+    (an error message copied from a log), diagnoses the text itself, as
     :func:`foundry_doctor.diagnose_text` does. Never raises.
     """
     if isinstance(exc, str):
@@ -37,6 +38,24 @@ def explain(exc: BaseException | str | None) -> Diagnosis | None:
         if left is not None:
             return left
         current = getattr(current, "__cause__", None) or getattr(current, "__context__", None)
+    return _token_failure(exc)
+
+
+def _token_failure(exc: BaseException | None) -> Diagnosis | None:
+    """The diagnosis of a credential's exception (or one in its cause chain) that no
+    instrumented client enriched: a token that could not be obtained, read from the
+    exception itself."""
+    seen: set[int] = set()
+    current: object = exc
+    while isinstance(current, BaseException) and id(current) not in seen:
+        seen.add(id(current))
+        if current.__traceback__ is not None:
+            from foundry_doctor.integrations.credential_errors import diagnose_credential_error
+
+            diagnosis = diagnose_credential_error(current)
+            if diagnosis is not None:
+                return diagnosis
+        current = current.__cause__ or current.__context__
     return None
 
 

@@ -46,6 +46,7 @@ provider callable), never kept or logged; a token's claims come from the request
 
 from __future__ import annotations
 
+import inspect
 import threading
 from typing import Any, TypeVar
 
@@ -75,6 +76,10 @@ _lock = threading.Lock()
 
 #: the private methods of openai's clients this relies on (the same from 1.109 to 3.x)
 _OPENAI_ERROR_PATH = ("_make_status_error", "_make_status_error_from_response")
+
+#: where openai calls the token provider (azure_ad_token_provider=, a callable api_key=) before
+#: each request: the same name on every supported release
+_PREPARE_OPTIONS = "_prepare_options"
 
 #: class attribute of an instrumented subclass: the openai class it extends
 _BASE_ATTRIBUTE = "_foundry_doctor_base"
@@ -161,7 +166,46 @@ def _make_class(base: type[Any], include_personal: bool) -> type[Any]:
         return error
 
     cls._make_status_error = _make_status_error
+    if inspect.iscoroutinefunction(getattr(base, _PREPARE_OPTIONS, None)):
+
+        async def _prepare_options_async(self: Any, options: Any) -> Any:
+            try:
+                return await super(cls, self)._prepare_options(options)
+            except Exception as error:
+                _explain_token_failure(self, error, include_personal=include_personal)
+                raise
+
+        setattr(cls, _PREPARE_OPTIONS, _prepare_options_async)
+    elif callable(getattr(base, _PREPARE_OPTIONS, None)):
+
+        def _prepare_options(self: Any, options: Any) -> Any:
+            try:
+                return super(cls, self)._prepare_options(options)
+            except Exception as error:
+                _explain_token_failure(self, error, include_personal=include_personal)
+                raise
+
+        setattr(cls, _PREPARE_OPTIONS, _prepare_options)
     return cls
+
+
+def _explain_token_failure(client: object, error: BaseException, *, include_personal: bool) -> None:
+    """A token provider's exception raised in ``_prepare_options`` (before any request):
+    enriched in place when it is a credential's. Never raises."""
+    from foundry_doctor.integrations.credential_errors import enrich_credential_error
+
+    try:
+        profile = OpenAIProfile.of(client)
+    except Exception:
+        logger.debug("foundry-doctor could not read this client's profile", exc_info=True)
+        return
+    enrich_credential_error(
+        error,
+        sdk="openai",
+        client=profile.client,
+        endpoint=profile.endpoint,
+        include_personal=include_personal,
+    )
 
 
 def _mark(client: object, response: Any, *, include_personal: bool) -> None:

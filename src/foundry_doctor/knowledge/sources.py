@@ -288,3 +288,99 @@ OPENAI_TOKEN_PROVIDER = Source(
     "https://github.com/openai/openai-python/issues/2584 (maintainer: openai >= 1.106.0)",
     "wire.md",
 )
+
+# token acquisition (entra.md)
+ENTRA_CODES = Source(
+    "ENTRA-CODES",
+    "MicrosoftDocs/entra-docs docs/identity-platform/reference-error-codes.md "
+    "(https://login.microsoftonline.com/error?code=N)",
+    "entra.md",
+)
+STS_BODIES = Source(
+    "STS-BODIES",
+    "Azure/azure-cli#14948, #23105, #6962, #23130; Azure/sap-automation#418; crc-org/crc#4377; "
+    "pnp/powershell#43; Azure/azure-workload-identity#340; microsoft/Agents#202; "
+    "risingwavelabs/risingwave#17123 (quoted token-endpoint bodies)",
+    "entra.md",
+)
+IDENTITY_SOURCE = Source(
+    "IDENTITY-SRC",
+    "azure-identity 1.19.0 / 1.23.0 / 1.25.0 / 1.27.0 wheels (azure/identity/_credentials/*.py, "
+    "_internal/*.py, _exceptions.py); msal 1.39.0 msal/managed_identity.py",
+    "entra.md",
+)
+IDENTITY_CHAIN = Source(
+    "IDENTITY-CHAIN",
+    "azure-identity _credentials/chained.py and default.py (1.19-1.27); CHANGELOG 1.24.0b1, "
+    "1.24.0, 1.25.0, 1.25.1",
+    "entra.md",
+)
+DAC_OLD_TEXT = Source(
+    "DAC-2023",
+    "Azure-Samples/azure-search-openai-demo#161, #7 ('to troubleshoot.this issue.', the chain "
+    "indented with spaces)",
+    "entra.md",
+)
+FOUNDRY_SSO = Source(
+    "FOUNDRY-SSO", "OfficeDev/microsoft-365-agents-toolkit#15498 (AADSTS650052)", "entra.md"
+)
+CLOUD_SHELL = Source(
+    "CLOUD-SHELL",
+    "Azure/CloudShell#351, #484, #155; Azure/azure-cli#29057, #10165; "
+    "MicrosoftLearning/mslearn-ai-language#115",
+    "entra.md",
+)
+IMDS_ANSWERS = Source(
+    "IMDS",
+    "Azure/azure-sdk-for-net#37278; Hexadite/acs-keyvault-agent#43; Azure/azure-cli#31648; "
+    "Azure/azure-sdk-for-python#38826; azure-identity TROUBLESHOOTING.md (VM section)",
+    "entra.md",
+)
+APP_SERVICE_IDENTITY = Source(
+    "APP-SERVICE-MI",
+    "Azure-Samples/azure-search-openai-demo#2148; MicrosoftDocs/azure-docs#43543; "
+    "Azure/azure-cli#20196; azure-identity TROUBLESHOOTING.md (App Service section)",
+    "entra.md",
+)
+STALE_CLIENT_ID = Source(
+    "STALE-CLIENT-ID",
+    "Azure-Samples/holiday-peak-hub#179; Azure-Samples/azure-search-openai-demo#2148; "
+    "azure-identity 1.27 default.py docstring",
+    "entra.md",
+)
+WORKLOAD_FEDERATION = Source(
+    "WORKLOAD-FIC",
+    "Azure/azure-workload-identity#693, #340; Azure/login#515, #517; "
+    "external-secrets/external-secrets#2783",
+    "entra.md",
+)
+CLI_SIGN_IN = Source(
+    "CLI-SIGN-IN",
+    "Azure/azure-cli#31703, #21519, #31959; MicrosoftDocs/executable-docs#667; "
+    "Azure/azure-sdk-for-python#21788, #21718",
+    "entra.md",
+)
+CONDITIONAL_ACCESS = Source(
+    "CONDITIONAL-ACCESS",
+    "microsoft/vscode-azure-account#465 (AADSTS53003); Azure/azure-dev#7704 (AADSTS530084)",
+    "entra.md",
+)
+GUEST_TENANT = Source(
+    "GUEST-TENANT",
+    "Azure-Samples/azure-search-openai-demo#1964 (the CLI's default tenant); Entra reference "
+    "(AADSTS50020, AADSTS50034)",
+    "entra.md",
+)
+AZD_SCOPES = Source(
+    "AZD-SCOPES",
+    "microsoft/promptflow#3243, #3244 (a v1 resource passed as a scope); azure-identity azd_cli.py",
+    "entra.md",
+)
+APP_ID_URI = Source(
+    "APP-ID-URI", "Azure-Samples/azure-search-openai-demo#1534 (AADSTS90009)", "entra.md"
+)
+PUBLIC_CLIENT = Source(
+    "PUBLIC-CLIENT",
+    "microsoft/Agents-M365Copilot#254 (AADSTS7000218); Azure/azure-sdk-for-net#47717 (AADSTS65001)",
+    "entra.md",
+)

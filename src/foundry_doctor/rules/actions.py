@@ -8,18 +8,24 @@ name one package or one retired surface each.
 from __future__ import annotations
 
 __all__ = [
+    "ACCESS_POLICY",
     "API_VERSION",
+    "APP_REGISTRATION",
+    "CLIENT_CREDENTIAL",
     "CONTENT",
     "CREDENTIAL_HEADER",
     "DEPLOYMENT",
     "ENDPOINT",
+    "FEDERATED_CREDENTIAL",
     "GATEWAY_KEY",
     "KEY",
+    "MANAGED_IDENTITY",
     "MODEL_ROUTE",
     "NETWORK",
     "REDEPLOY",
     "RETRY_LATER",
     "ROLE_ASSIGNMENT",
+    "SERVICE_PRINCIPAL",
     "SIGN_IN",
     "SUPPORT",
     "TENANT",
@@ -46,6 +52,12 @@ CONTENT = "content"
 MODEL_ROUTE = "model-route"
 REDEPLOY = "redeploy"
 SUPPORT = "support"
+MANAGED_IDENTITY = "managed-identity"
+CLIENT_CREDENTIAL = "client-credential"
+APP_REGISTRATION = "app-registration"
+FEDERATED_CREDENTIAL = "federated-credential"
+ACCESS_POLICY = "access-policy"
+SERVICE_PRINCIPAL = "service-principal"
 
 
 def upgrade(package: str) -> str:

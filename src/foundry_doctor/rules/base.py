@@ -11,7 +11,8 @@ record; the engine reads the claims and calls ``detect``. A rule module declares
 - ``claims.meanings``: the service's error meanings the rule can account for; when the body
   states a specific meaning the rule does not claim, its finding is dropped;
 - ``claims.before_request``: the rule judges a failure where no request reached the service
-  (a credential that could not get a token);
+  (a credential that could not get a token); ``claims.after_request`` (on by default): it
+  judges the service's answers too - off for the rules of token failures alone;
 - ``supersedes``: rules whose findings this rule's finding makes redundant;
 - ``azure_only``: the cause exists only on Azure hosts; off Azure the finding is dropped, and
   with no host known at all it is hedged.
@@ -34,21 +35,26 @@ Detector = Callable[[RuleContext], "Finding | None"]
 
 
 class Claims(NamedTuple):
-    """What a rule answers for: HTTP ``statuses`` (empty: any) and error ``meanings``."""
+    """What a rule answers for: HTTP ``statuses`` (empty: any) and error ``meanings``; failures
+    before any request (``before_request``) and answers of the service (``after_request``)."""
 
     statuses: frozenset[int] = frozenset()
     meanings: frozenset[Meaning] = frozenset()
     before_request: bool = False
+    after_request: bool = True
 
     def status_fits(self, status: int | None) -> bool:
         return status is None or not self.statuses or status in self.statuses
 
 
 def claims(
-    *statuses: int, meanings: Iterable[Meaning] = (), before_request: bool = False
+    *statuses: int,
+    meanings: Iterable[Meaning] = (),
+    before_request: bool = False,
+    after_request: bool = True,
 ) -> Claims:
     """A :class:`Claims` from loose parts."""
-    return Claims(frozenset(statuses), frozenset(meanings), before_request)
+    return Claims(frozenset(statuses), frozenset(meanings), before_request, after_request)
 
 
 class Rule(NamedTuple):
@@ -114,8 +120,8 @@ class Rule(NamedTuple):
         failures."""
         if ctx.credential_failure is not None:
             return self.claims.before_request
-        if not ctx.reached_service:
-            return False  # no status and no body: no answer to judge
+        if not ctx.reached_service or not self.claims.after_request:
+            return False  # no answer to judge, or a rule of token failures alone
         return self.claims.status_fits(ctx.status)
 
     def check(self, facts: Facts, *, include_personal: bool = False) -> Finding | None:

@@ -12,6 +12,7 @@ import datetime
 import math
 import time
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from foundry_doctor.diagnosis.model import Evidence
 from foundry_doctor.facts.client_kinds import ClientKind, client_kind
@@ -38,6 +39,9 @@ from foundry_doctor.rules.meaning import (
     principal_in,
     read_meanings,
 )
+
+if TYPE_CHECKING:
+    from foundry_doctor.rules.token_request import TokenAttempt
 
 __all__ = ["RuleContext"]
 
@@ -66,6 +70,7 @@ class RuleContext:
         "_family",
         "_message_evidence",
         "_surface",
+        "_token",
         "auth",
         "body",
         "body_audiences",
@@ -138,6 +143,21 @@ class RuleContext:
             None,
         )
         self._family: ModelFamily | bool | None = False
+        self._token: TokenAttempt | bool | None = False
+
+    # -- a token that could not be obtained ----------------------------------------------------
+
+    @property
+    def token(self) -> TokenAttempt | None:
+        """The failed token request, judged (:mod:`~foundry_doctor.rules.token_request`);
+        ``None`` when a request reached the service."""
+        if self._token is False:
+            self._token = None
+            if self.credential_failure is not None:
+                from foundry_doctor.rules.token_request import attempt_of
+
+                self._token = attempt_of(self)
+        return self._token if not isinstance(self._token, bool) else None
 
     # -- the response -------------------------------------------------------------------------
 

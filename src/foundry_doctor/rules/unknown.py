@@ -153,6 +153,8 @@ def explain(ctx: RuleContext) -> Finding:
 
 
 def _credential_failed(ctx: RuleContext, failure: CredentialFailure) -> Finding:
+    from foundry_doctor.rules.token_request import attempt_evidence
+
     who = failure.credential_class or "the credential"
     codes = ", ".join(f"AADSTS{code}" for code in failure.aadsts)
     explanation = (
@@ -160,14 +162,11 @@ def _credential_failed(ctx: RuleContext, failure: CredentialFailure) -> Finding:
         + (f" ({codes})" if codes else "")
         + ". There is no HTTP status to go by; the credential's own message is the evidence."
     )
+    attempt = ctx.token
     return RULE.finding(
         explanation,
         tier=Tier.NOTE,
-        evidence=(
-            Evidence("credential", failure.credential_class) if failure.credential_class else None,
-            Evidence("scopes requested", ", ".join(failure.scopes)) if failure.scopes else None,
-            Evidence("credential said", failure.message[:400]) if failure.message else None,
-        ),
+        evidence=attempt_evidence(ctx, attempt) if attempt is not None else (),
         fix=_CREDENTIAL_CHECKLIST,
         missing_facts=_missing(ctx),
     )
