@@ -37,13 +37,16 @@ from typing import Final
 from foundry_doctor.diagnosis.model import Diagnosis
 from foundry_doctor.facts.redaction import safe_url
 
-__all__ = ["MAX_KINDS", "REPEAT_WINDOW", "Seen", "failure_key", "forget", "seen"]
+__all__ = ["MAX_KINDS", "REPEAT_WINDOW", "Seen", "clock", "failure_key", "forget", "seen"]
 
 #: seconds during which the same failure is held back after its WARNING record; long enough
 #: for a framework's retries with their back-off (LangChain's and LiteLLM's wait seconds)
 REPEAT_WINDOW: Final = 60.0
 #: how many kinds of failure are remembered at most
 MAX_KINDS: Final = 512
+
+#: the clock the window is measured with (seconds; a test may put its own in)
+clock: Callable[[], float] = time.monotonic
 
 #: evidence that tells only *when* a call failed, not what failed (token_expired's clock)
 _CLOCK_EVIDENCE: Final = frozenset({"time of the call", "time now"})
@@ -93,7 +96,7 @@ def failure_key(diagnosis: Diagnosis, *, sdk: str, call: tuple[str, str] | None)
     return hashlib.blake2b("\x1e".join(parts).encode("utf-8"), digest_size=16).digest()
 
 
-def seen(key: bytes, *, clock: Callable[[], float] = time.monotonic) -> Seen:
+def seen(key: bytes) -> Seen:
     """Record one occurrence of the failure ``key`` and say whether it gets a WARNING."""
     now = clock()
     with _lock:

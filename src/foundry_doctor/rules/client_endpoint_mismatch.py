@@ -124,7 +124,7 @@ def _azure_openai_on_v1(ctx: RuleContext) -> tuple[str, Tier] | None:
             "(.../openai/v1/) as azure_endpoint it calls a path below it that does not exist. "
             "Give AzureOpenAI the resource URL as azure_endpoint, or the v1 URL as base_url= "
             "(for the Responses API), or use the plain OpenAI class on the v1 URL.",
-            Tier.STRONG,
+            Tier.CERTAIN,  # the request path shows it: /openai/v1/openai/...
         )
     match = request.match if request is not None and ctx.on("v1") else None
     if match is not None and match.has("mixed-families"):
