@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 
 from foundry_doctor.emulator import Emulator
-from foundry_doctor.integrations import repeats
 from foundry_doctor.emulator.wire.guard import LoopbackGuard, loopback_only
+from foundry_doctor.integrations import repeats
 
 
 @pytest.fixture(scope="session", autouse=True)

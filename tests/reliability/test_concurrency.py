@@ -393,4 +393,3 @@ def test_install_hooks_from_many_threads_installs_once(aio: bool) -> None:
     assert all(r is http_client for r in _race(lambda: foundry_doctor.install_hooks(http_client)))
     expected = foundry_doctor.async_response_hook if aio else foundry_doctor.response_hook
     assert http_client.event_hooks["response"] == [expected]
-
