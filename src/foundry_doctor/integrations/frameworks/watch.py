@@ -31,6 +31,7 @@ from typing import Any, Final
 
 from foundry_doctor._logging import logger_for
 from foundry_doctor.integrations.frameworks.clients import cover
+from foundry_doctor.integrations.instrument import is_openai_object
 
 __all__ = ["is_watched", "watch"]
 
@@ -169,10 +170,20 @@ def _rescanning(
 
 
 def _cover_quietly(value: object, include_personal: bool) -> None:
+    if _instrumented_already(value):
+        return  # the client a factory hands out again (LlamaIndex: on every call)
     try:
         cover(value, include_personal=include_personal)
     except Exception:
         logger.debug("foundry-doctor could not instrument a new client", exc_info=True)
+
+
+def _instrumented_already(value: object) -> bool:
+    if not is_openai_object(value):
+        return False
+    from foundry_doctor.integrations.openai_client import is_instrumented
+
+    return is_instrumented(value)
 
 
 def _reduce_as(base: type[Any]) -> Callable[[Any, Any], Any]:
