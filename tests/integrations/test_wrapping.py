@@ -181,3 +181,20 @@ def test_what_is_not_supported_is_refused_with_the_frameworks_named() -> None:
     for name in ("LangChain", "Agent Framework", "Semantic Kernel", "LlamaIndex", "AutoGen"):
         assert name in message
     assert "foundry_doctor.instrument(litellm)" in message
+
+
+async def test_the_async_openai_clients_a_project_hands_out_are_covered(emu: Emulator) -> None:
+    projects_aio = pytest.importorskip("azure.ai.projects.aio")
+    project = projects_aio.AIProjectClient(
+        endpoint="https://myres.services.ai.azure.com/api/projects/myproject",
+        credential=emu.async_credential("dave"),
+    )
+    foundry_doctor.instrument(project)
+    async with project:
+        client = project.get_openai_client(http_client=openai.DefaultAsyncHttpxClient())
+        assert is_instrumented(client)
+        with pytest.raises(openai.AuthenticationError) as caught:
+            await client.responses.create(model="gpt-4o", input="hi")
+    diagnosis = foundry_doctor.explain(caught.value)
+    assert diagnosis is not None
+    assert diagnosis.rule == "missing-data-plane-role"

@@ -13,7 +13,8 @@ same name, module, qualname and docstring, so ``repr``, error messages that prin
 * covers what one of the ``factories`` returns (``_get_client()``) before handing it on, and
 * after one of the ``rescans`` (``Kernel.add_service``) covers the object again with ``scan``.
 
-It adds no slot, no field and no state to the object, and costs nothing on a read.
+It adds no slot, no field and no state to the object, and costs nothing on a read (an
+assignment to the object goes through one more function).
 ``copy.copy`` / ``copy.deepcopy`` keep the subclass (and so the coverage of the clients the
 copy builds). Pickling gives the framework's own class: an object unpickles exactly as the
 bare one, also where foundry-doctor is not installed, and is not instrumented there
@@ -112,8 +113,10 @@ def _make_class(
             original = getattr(base, name, None)
             if callable(original):
                 namespace[name] = _rescanning(original, scan, include_personal)
-    if "__copy__" not in _defined_above(base):
+    defined = _defined_above(base)
+    if "__copy__" not in defined:
         namespace["__copy__"] = _copy
+    if "__deepcopy__" not in defined:
         namespace["__deepcopy__"] = _deepcopy
     metaclass: Any = type(base)  # pydantic's ModelMetaclass, ABCMeta, type, ...
     cls: type[Any] = metaclass(base.__name__, (base,), namespace)
