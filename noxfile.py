@@ -3,12 +3,23 @@ runs the demo against the bundled emulator; ``nox -l`` lists everything."""
 
 from __future__ import annotations
 
+import re
 import tarfile
 from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["lint", "types", "tests", "openai", "azure_core"]
+#: the framework sessions CI runs (the ones that install quickly); all of them: nox -s frameworks
+CI_FRAMEWORKS = ("langchain_openai", "agent_framework", "autogen", "llama_index")
+
+nox.options.sessions = [
+    "lint",
+    "types",
+    "tests",
+    "openai",
+    "azure_core",
+    *(f"frameworks({name})" for name in CI_FRAMEWORKS),
+]
 nox.options.error_on_missing_interpreters = False
 nox.needs_version = ">=2024.3.2"
 
@@ -26,6 +37,38 @@ AZURE_CORE_VERSIONS = {
     "oldest": "azure-core==1.30.0",
     "latest": "azure-core",
 }
+
+
+#: each framework pinned to the releases foundry-doctor supports (tests/frameworks/test_<name>.py
+#: runs against the newest release in the range). Where the support reads a private attribute
+#: the range is narrow: a release outside it may keep its clients elsewhere.
+FRAMEWORKS = {
+    # public fields root_client / root_async_client; 1.6 began re-raising as its own classes
+    "langchain_openai": ("langchain-openai>=1.6,<2",),
+    # fast-moving: the clients are built in private helpers (_resources.py)
+    "langchain_azure_ai": ("langchain-azure-ai[v1]>=1.2.12,<1.3",),
+    # the public attribute client; agent-framework-foundry caps azure-ai-projects below 2.8
+    "agent_framework": ("agent-framework-openai>=1.17,<2", "agent-framework-foundry>=1.15,<2"),
+    # the public field client, Kernel.services; pins pydantic<2.14 and azure-ai-projects<2.5
+    "semantic_kernel": ("semantic-kernel>=1.45,<2",),
+    # private _get_client() / _get_aclient(); llama-index-llms-openai needs openai<3 (httpx)
+    "llama_index": (
+        "llama-index-llms-azure-openai>=0.6,<0.7",
+        "llama-index-embeddings-azure-openai>=0.6,<0.7",
+    ),
+    # private _client; AutoGen is in maintenance, 0.7 its last line
+    "autogen": ("autogen-ext[openai]>=0.7,<0.8",),
+    # daily releases, classifies errors by their words; num_retries needs tenacity
+    "litellm": ("litellm>=1.110,<1.111", "tenacity>=8"),
+}
+#: what the framework tests need besides the framework: the emulator, pytest
+FRAMEWORK_TEST_TOOLS = ("pytest>=8", "pytest-asyncio>=0.24")
+
+
+#: prints "<distribution> <version>" for each distribution named on the command line
+_PRINT_VERSIONS = (
+    "import sys, importlib.metadata as m; print(*(f'{n} {m.version(n)}' for n in sys.argv[1:]))"
+)
 
 
 def _install(session: nox.Session, *extra: str, extras: str = "test") -> None:
@@ -55,6 +98,22 @@ def azure_core(session: nox.Session, version: str) -> None:
     _install(session, AZURE_CORE_VERSIONS[version])
     session.run("python", "-c", "import azure.core; print('azure-core', azure.core.__version__)")
     session.run("pytest", "-m", "azure", "-q", *session.posargs)
+
+
+@nox.session
+@nox.parametrize("framework", list(FRAMEWORKS), ids=list(FRAMEWORKS))
+def frameworks(session: nox.Session, framework: str) -> None:
+    """One framework, pinned to its supported releases, through the real framework against the
+    emulator (tests/frameworks). CI runs the quick ones (CI_FRAMEWORKS); ``nox -s frameworks``
+    runs all."""
+    pins = FRAMEWORKS[framework]
+    _install(session, *pins, *FRAMEWORK_TEST_TOOLS, extras="emulator")
+    names = [re.split(r"[\[<>=!~ ]", pin, maxsplit=1)[0] for pin in (*pins, "openai")]
+    session.run("python", "-c", _PRINT_VERSIONS, *names)
+    session.run(
+        "pytest", f"tests/frameworks/test_{framework}.py", "-m", "frameworks", "-q",
+        "-p", "no:cacheprovider", *session.posargs,
+    )  # fmt: skip
 
 
 @nox.session

@@ -6,6 +6,10 @@ for the rest of the session (build SDK clients inside tests, after the fixture i
 ``broken_reporting`` makes reporting a diagnosis fail, for the fail-safe tests. ``spans`` is a
 tracer whose spans end up in OpenTelemetry's in-memory exporter (skipped without the SDK).
 
+Every test starts with foundry-doctor's memory of repeated failures empty
+(:mod:`foundry_doctor.integrations.repeats`), so the first failure of a kind in each test gets
+its WARNING record, whatever ran before.
+
 The network guard is on for the whole session: any connection outside 127.0.0.0/8 and ::1 is
 refused before a packet leaves, and the test that caused it fails at teardown, naming the
 address, even when the client swallowed the refusal (as a credential chain does).
@@ -21,6 +25,7 @@ import pytest
 
 from foundry_doctor.emulator import Emulator
 from foundry_doctor.emulator.wire.guard import LoopbackGuard, loopback_only
+from foundry_doctor.integrations import repeats
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -39,6 +44,11 @@ def _stay_on_loopback(network_guard: LoopbackGuard) -> Iterator[None]:
             "the test tried to reach the network outside loopback: " + "; ".join(leaked),
             pytrace=False,
         )
+
+
+@pytest.fixture(autouse=True)
+def _no_failures_seen() -> None:
+    repeats.forget()
 
 
 @pytest.fixture(scope="session")

@@ -281,6 +281,9 @@ def test_requests_shows_the_reason_too(emu: Emulator) -> None:
         ("management.usgovcloudapi.net", "answers on management.azure.com only"),
         ("login.microsoftonline.de", "add the one you need to the world"),
         ("example.com", "add the one you need to the world"),
+        ("openaipublic.blob.core.windows.net", "set TIKTOKEN_CACHE_DIR"),
+        ("raw.githubusercontent.com", "set LITELLM_LOCAL_MODEL_COST_MAP=True"),
+        ("api.smith.langchain.com", "unset LANGSMITH_TRACING"),
     ],
 )
 def test_the_connect_refusal(emu: Emulator, host: str, advice: str) -> None:
@@ -293,3 +296,21 @@ def test_the_connect_refusal(emu: Emulator, host: str, advice: str) -> None:
     assert status_line.startswith(f"HTTP/1.1 502 foundry-doctor emulator does not serve {host}")
     assert advice in status_line
     assert advice in rest.partition("\r\n\r\n")[2]
+
+
+def test_a_download_at_start_up_is_told_what_it_asked_for_and_how_to_run_offline(
+    emu: Emulator,
+) -> None:
+    """tiktoken fetches its encodings with requests (langchain-openai's embeddings do on their
+    first call): the user sees the proxy's reason phrase, so it names the download and the
+    variable that keeps it local."""
+    import requests
+
+    url = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
+    with pytest.raises(requests.exceptions.ProxyError) as caught:
+        requests.get(url, timeout=10)
+    shown = str(caught.value)
+    assert "502 foundry-doctor emulator does not serve openaipublic.blob.core.windows.net" in shown
+    assert "tiktoken encoding" in shown
+    assert "TIKTOKEN_CACHE_DIR" in shown
+    assert emu.requests == []  # nothing reached a service

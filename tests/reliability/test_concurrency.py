@@ -14,7 +14,9 @@ mix of calls at the same time (the principal ``bob`` holds only Cognitive Servic
 
 Every exception must carry the diagnosis of its own request: its rule, the model or deployment
 that call named and no other call's, the request id of its own response, its own explanation in
-``str(exc)``; and there is exactly one WARNING record per failure, each for a different request.
+``str(exc)``; and there is exactly one WARNING record per failure, each for a different request
+(the repeat window is set to 0 here, so that repeated failures are told too and every record
+can be matched to its request; ``test_repeats.py`` checks the window itself).
 Sync clients: 8 threads x 200 calls; async clients: 500 calls in flight at once. Memory: after a
 warm-up round, repeated rounds of the same mix must not grow what ``tracemalloc`` sees (with a
 small slack, and not in step with the number of rounds).
@@ -46,6 +48,7 @@ import pytest
 
 import foundry_doctor
 from foundry_doctor.emulator import Emulator
+from foundry_doctor.integrations import repeats
 from support.clients import acall, build, call
 from support.scenarios import ClientKind, Scenario, scenario
 
@@ -63,6 +66,13 @@ BASES: dict[ClientKind, Scenario] = {
     "azure-ai-inference": scenario("openai-role-maas-model-inference"),
     "openai.OpenAI": scenario("openai-role-maas-model-openai-v1"),
 }
+
+
+@pytest.fixture(autouse=True)
+def _every_failure_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(repeats, "REPEAT_WINDOW", 0.0)
+
+
 SDKS = [
     pytest.param("azure-ai-inference", id="azure-ai-inference", marks=pytest.mark.azure),
     pytest.param("openai.OpenAI", id="openai", marks=pytest.mark.openai),

@@ -169,12 +169,18 @@ def _auth(request: Mapping[str, Any]) -> AuthFacts:
             kind = "opaque"
     elif claims is not None:
         kind = "jwt"
+    key = _get(auth, "api_key")
+    key_kind: BearerKind | None = None
+    if isinstance(key, str) and key.strip().lower() in ("jwt", "opaque"):
+        key_kind = "jwt" if key.strip().lower() == "jwt" else "opaque"  # what the header held
     return AuthFacts(
         authorization=kind,
-        api_key=_flag(_get(auth, "api_key")),
+        api_key=key_kind is not None or _flag(key),
         claims=claims,
         x_api_key=_flag(_get(auth, "x_api_key")),
         subscription_key=_flag(_get(auth, "subscription_key")),
+        api_key_kind=key_kind,
+        same_token=_flag(_get(auth, "same_token")),
     )
 
 

@@ -54,7 +54,9 @@ class AuthFacts(NamedTuple):
     it held anything else (typically an API key), ``None`` when there was no such header.
     ``api_key`` says whether an ``api-key`` header was sent, ``x_api_key`` an ``x-api-key``
     header (Claude's), ``subscription_key`` an API Management ``Ocp-Apim-Subscription-Key``
-    header. ``claims`` are the JWT's decoded,
+    header. ``api_key_kind`` is what the ``api-key`` header held (``"jwt"``: an Entra token,
+    as LlamaIndex sends with ``use_azure_ad=True``; ``"opaque"``: a key), and ``same_token``
+    whether it held the very token ``Authorization`` carried. ``claims`` are the JWT's decoded,
     unverified claims when one was sent and readable. ``observed`` is ``False`` when the request
     headers were never seen (a pasted error message, a case record without ``request.auth``):
     then ``authorization=None`` / ``api_key=False`` mean "unknown", not "absent".
@@ -66,6 +68,8 @@ class AuthFacts(NamedTuple):
     observed: bool = True
     x_api_key: bool = False
     subscription_key: bool = False
+    api_key_kind: BearerKind | None = None
+    same_token: bool = False
 
     @property
     def key_headers(self) -> tuple[str, ...]:
@@ -90,10 +94,12 @@ class AuthFacts(NamedTuple):
         authorization: BearerKind | None = None
         api_key = x_api_key = subscription_key = False
         claims: TokenClaims | None = None
+        key_value = bearer_value = ""
         for name, value in _header_items(headers):
             lowered = name.lower()
             if lowered == "api-key":
-                api_key = bool(value.strip())
+                key_value = value.strip()
+                api_key = bool(key_value)
             elif lowered == "x-api-key":
                 x_api_key = bool(value.strip())
             elif lowered == "ocp-apim-subscription-key":
@@ -104,17 +110,23 @@ class AuthFacts(NamedTuple):
                 if scheme.lower() != "bearer" or not credential:
                     authorization = "opaque" if value.strip() else None
                     continue
+                bearer_value = credential
                 if looks_like_jwt(credential):
                     authorization = "jwt"
                     claims = decode_claims(credential)
                 else:
                     authorization = "opaque"
+        key_kind: BearerKind | None = None
+        if api_key:
+            key_kind = "jwt" if looks_like_jwt(key_value) else "opaque"
         return cls(
             authorization=authorization,
             api_key=api_key,
             claims=claims,
             x_api_key=x_api_key,
             subscription_key=subscription_key,
+            api_key_kind=key_kind,
+            same_token=bool(key_value) and key_value == bearer_value,
         )
 
 

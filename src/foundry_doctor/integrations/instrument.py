@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TypeVar
 
-__all__ = ["SUPPORTED", "instrument", "is_openai_object", "unsupported"]
+__all__ = ["SUPPORTED", "instrument", "instrument_sdk_client", "is_openai_object", "unsupported"]
 
 C = TypeVar("C")
 
@@ -22,36 +22,64 @@ def instrument(client: C, *, include_personal: bool = False) -> C:
 
     Supported: azure-core clients (``azure.ai.inference`` ``ChatCompletionsClient``,
     ``EmbeddingsClient``, ``ImageEmbeddingsClient`` and their ``aio`` twins,
-    ``azure.ai.projects.AIProjectClient``, any client built on an azure-core pipeline), openai
-    clients (``AzureOpenAI``, ``AsyncAzureOpenAI``, ``OpenAI``, ``AsyncOpenAI``), an
-    application's subclasses of either, and ``httpx`` / ``httpx2`` clients (the event hook,
-    :func:`~foundry_doctor.install_hooks`). Calling it again on the same client changes
-    nothing, also from several threads at once. From then on, a 400/401/403/404 that
-    foundry-doctor can explain raises the SDK's usual exception class carrying ``.diagnosis``
-    and logs one WARNING record on the ``foundry_doctor`` logger; a client pointed at a host
-    that is no Azure AI service (api.openai.com, a local server) stays quiet unless a rule has
-    something specific to say. ``include_personal=True`` lets the diagnosis name the signed-in
-    user (upn, name) from the token; by default only object and tenant ids appear.
+    ``azure.ai.projects.AIProjectClient``, with the openai clients its ``get_openai_client()``
+    hands out, any client built on an azure-core pipeline), openai clients (``AzureOpenAI``,
+    ``AsyncAzureOpenAI``, ``OpenAI``, ``AsyncOpenAI``), an application's subclasses of either,
+    the framework objects that hold such clients (LangChain models, Agent Framework clients
+    and agents, Semantic Kernel services and kernels, LlamaIndex models, AutoGen model clients,
+    and the ``litellm`` module: :mod:`foundry_doctor.integrations.frameworks`), and ``httpx`` /
+    ``httpx2`` clients (the event hook, :func:`~foundry_doctor.install_hooks`). Calling it
+    again on the same object changes nothing, also from several threads at once. From then
+    on, a 400/401/403/404 that foundry-doctor can explain raises the SDK's usual exception
+    class carrying ``.diagnosis`` and logs one WARNING record on the ``foundry_doctor`` logger
+    (a repeat of the same failure soon after, a framework's retry, only a DEBUG record); a
+    client pointed at a host that is no Azure AI service (api.openai.com, a local server)
+    stays quiet unless a rule has something specific to say. ``include_personal=True`` lets
+    the diagnosis name the signed-in user (upn, name) from the token; by default only object
+    and tenant ids appear.
 
     Raises ``TypeError`` for anything else.
     """
-    if is_openai_object(client):
-        from foundry_doctor.integrations.openai_client import instrument_openai
+    if instrument_sdk_client(client, include_personal=include_personal):
+        return client
+    from foundry_doctor.integrations.frameworks import (
+        framework_of,
+        instrument_framework,
+        supported,
+    )
 
-        return instrument_openai(client, include_personal=include_personal)
-    if "azure.core" in sys.modules:  # without azure-core loaded it cannot be its client
-        from foundry_doctor.integrations.azure_core import (
-            instrument_azure_core,
-            is_azure_core_client,
-        )
-
-        if is_azure_core_client(client):
-            return instrument_azure_core(client, include_personal=include_personal)
+    framework = framework_of(client)
+    if framework is not None:
+        return instrument_framework(client, framework, include_personal=include_personal)
     if isinstance(getattr(client, "event_hooks", None), dict):
         from foundry_doctor.integrations.httpx_hooks import install_hooks
 
         return install_hooks(client)
-    raise unsupported("instrument", client, also="an httpx / httpx2 client")
+    raise unsupported("instrument", client, also=(*supported(), "an httpx / httpx2 client"))
+
+
+def instrument_sdk_client(client: object, *, include_personal: bool) -> bool:
+    """Instrument ``client`` if it is an openai or azure-core client (an AIProjectClient with
+    the openai clients it hands out); returns whether it was one."""
+    if is_openai_object(client):
+        from foundry_doctor.integrations.openai_client import instrument_openai, is_openai_client
+
+        if not is_openai_client(client):
+            return False
+        instrument_openai(client, include_personal=include_personal)
+        return True
+    if "azure.core" not in sys.modules:  # without azure-core loaded it cannot be its client
+        return False
+    from foundry_doctor.integrations.azure_core import instrument_azure_core, is_azure_core_client
+
+    if not is_azure_core_client(client):
+        return False
+    instrument_azure_core(client, include_personal=include_personal)
+    from foundry_doctor.integrations.projects import cover_handed_out, is_project_client
+
+    if is_project_client(client):
+        cover_handed_out(client, include_personal=include_personal)
+    return True
 
 
 def is_openai_object(value: object) -> bool:
@@ -60,10 +88,10 @@ def is_openai_object(value: object) -> bool:
     return any(klass.__module__.split(".", 1)[0] == "openai" for klass in type(value).__mro__[:-1])
 
 
-def unsupported(function: str, value: object, *, also: str | None = None) -> TypeError:
+def unsupported(function: str, value: object, *, also: tuple[str, ...] = ()) -> TypeError:
     """The ``TypeError`` for an object ``foundry_doctor.<function>()`` does not take."""
-    kinds = [*SUPPORTED, also] if also else list(SUPPORTED)
-    supported = ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    kinds = [*SUPPORTED, *also]
+    supported = "; ".join(kinds[:-1]) + "; or " + kinds[-1]
     return TypeError(
         f"foundry_doctor.{function}() does not support {type(value).__name__}; it takes {supported}"
     )

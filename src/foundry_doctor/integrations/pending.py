@@ -29,7 +29,7 @@ from typing import Any, Final, Protocol
 
 from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.model import Diagnosis
-from foundry_doctor.integrations.enriched import attach
+from foundry_doctor.integrations.enriched import attach, told_along
 from foundry_doctor.integrations.reporting import report
 
 __all__ = ["NOTHING", "Watcher", "enrich_when_built", "mark", "resolve"]
@@ -94,7 +94,7 @@ def resolve(slot: MutableMapping[str, Any] | None, key: str, response: Any) -> D
         diagnosis = watcher.diagnose(response)
         if diagnosis is None:
             return None
-        report(diagnosis, sdk=watcher.sdk)
+        report(diagnosis, sdk=watcher.sdk, call=_call_of(response))
     except Exception:
         logger.debug(
             "foundry-doctor could not diagnose this response; the SDK's error is unchanged",
@@ -103,6 +103,19 @@ def resolve(slot: MutableMapping[str, Any] | None, key: str, response: Any) -> D
         return None
     slot[key] = diagnosis
     return diagnosis
+
+
+def _call_of(response: Any) -> tuple[str, str] | None:
+    """The method and URL of the request ``response`` answers (httpx, httpx2 and azure-core
+    responses all carry ``request.method`` and ``request.url``), for telling repeats apart."""
+    try:
+        request = response.request  # httpx raises when the response has no request
+        method, url = request.method, request.url
+    except Exception:
+        return None
+    if method is None or url is None:
+        return None
+    return str(method), str(url)
 
 
 def enrich_when_built(
@@ -123,7 +136,9 @@ def enrich_when_built(
             try:
                 diagnosis = find(self)
                 if diagnosis is not None:
-                    attach(self, diagnosis)
+                    # built while handling an exception that shows the same diagnosis (a
+                    # framework re-raising the SDK's error as its own): the one line only
+                    attach(self, diagnosis, brief=told_along(diagnosis))
             except Exception:
                 logger.debug("foundry-doctor could not enrich %r", type(self), exc_info=True)
 

@@ -2,7 +2,10 @@
 record and, when OpenTelemetry is installed and a span is recording, one span event. Both are
 made of the diagnosis alone (its summary, explanation, ``to_dict()``, code, slug and title) and
 of names of ours (the SDK), and a ``Diagnosis`` quotes whatever it holds on construction (see
-``diagnosis/model.py``): neither can carry a secret or a control character the service sent."""
+``diagnosis/model.py``): neither can carry a secret or a control character the service sent.
+
+The same failure again soon after (a framework's retry of a call that cannot succeed) gets a
+DEBUG record instead of a second WARNING (:mod:`foundry_doctor.integrations.repeats`)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import Any
 from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.model import Diagnosis
 from foundry_doctor.facts.endpoints import classify_endpoint
+from foundry_doctor.integrations.repeats import failure_key, seen
 
 __all__ = ["LOGGER_NAME", "report", "worth_telling"]
 
@@ -39,8 +43,21 @@ def worth_telling(diagnosis: Diagnosis, url: str | None) -> bool:
     return info is not None and info.is_azure
 
 
-def report(diagnosis: Diagnosis, *, sdk: str) -> None:
-    """Log ``diagnosis`` once at WARNING and add it to the current span, if any."""
+def report(diagnosis: Diagnosis, *, sdk: str, call: tuple[str, str] | None = None) -> None:
+    """Log ``diagnosis`` once at WARNING and add it to the current span, if any. ``call`` is
+    the failed request's method and URL: with it, a repeat of the same failure within the
+    repeat window is logged at DEBUG only (the record of the next WARNING counts it)."""
+    occurrence = seen(failure_key(diagnosis, sdk=sdk, call=call))
+    if not occurrence.warn:
+        logger.debug(
+            "%s: the same failure again (%d times in %.0f s since its WARNING record)",
+            diagnosis.summary,
+            occurrence.repeats,
+            occurrence.since,
+            extra={"diagnosis_rule": diagnosis.rule, "diagnosis_repeats": occurrence.repeats},
+        )
+        _add_span_event(diagnosis)
+        return
     data = diagnosis.to_dict()
     logger.warning(
         "%s: %s",
@@ -51,6 +68,7 @@ def report(diagnosis: Diagnosis, *, sdk: str) -> None:
             "diagnosis_rule": diagnosis.rule,
             "diagnosis_code": diagnosis.code,
             "diagnosis_sdk": sdk,
+            "diagnosis_repeats": occurrence.repeats,
         },
     )
     _add_span_event(diagnosis)

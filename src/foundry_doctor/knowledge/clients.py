@@ -28,7 +28,12 @@ __all__ = [
 #: or whatever the caller sends (plain HTTP)
 EndpointShape = Literal["resource", "v1-base", "models-base", "project", "anthropic-base", "any"]
 
-#: Operations AzureOpenAI (and openai-node's AzureOpenAI) route through /deployments/<model>/.
+#: Operations AzureOpenAI (and openai-node's AzureOpenAI) route through /deployments/<model>/,
+#: also on a base URL without '/deployments' such as the v1 API's (``OPENAI_AZURE_PATHS``):
+#: given ``base_url=<resource>/openai/v1/``, AzureOpenAI calls these at
+#: ``/openai/v1/deployments/<model>/...``, which the v1 API does not have, and every other
+#: operation (``responses``, ``files``, ...) at ``/openai/v1/<operation>``, which works with
+#: ``api_version="preview"`` / ``"v1"`` (agent-framework's default set-up).
 DEPLOYMENT_OPERATIONS = (
     "chat/completions",
     "completions",
@@ -53,6 +58,9 @@ class ClientSpec(NamedTuple):
     (``{endpoint}`` without its trailing slash, ``{operation}``), ``deployment_url_template``
     the same for the operations a client routes through a deployment; ``None`` for clients
     that call many routes (a project client) or have no fixed way (plain HTTP).
+    ``base_url_paths`` are endpoint paths the client takes as a base URL (``base_url=``)
+    rather than as a resource URL: it then calls ``{endpoint}/{operation}`` and, for the
+    deployment operations, ``{endpoint}/deployments/{deployment}/{operation}``.
     """
 
     kind: str
@@ -71,6 +79,7 @@ class ClientSpec(NamedTuple):
     url_template: str | None
     deployment_url_template: str | None
     sources: tuple[Source, ...]
+    base_url_paths: tuple[str, ...] = ()
 
 
 CLIENTS: tuple[ClientSpec, ...] = (
@@ -78,7 +87,9 @@ CLIENTS: tuple[ClientSpec, ...] = (
         "openai.AzureOpenAI",
         "AzureOpenAI",
         "openai",
-        ("dated-deployment", "dated-resource"),
+        # v1: given base_url=<resource>/openai/v1/, for the operations outside
+        # DEPLOYMENT_OPERATIONS (see there)
+        ("dated-deployment", "dated-resource", "v1"),
         "resource",
         "azure_endpoint",
         None,
@@ -90,7 +101,9 @@ CLIENTS: tuple[ClientSpec, ...] = (
         'api_version="{version}"',
         "{endpoint}/openai/{operation}",
         "{endpoint}/openai/deployments/{deployment}/{operation}",
-        (s.WIRE_SDK,),
+        (s.WIRE_SDK, s.OPENAI_AZURE_PATHS),
+        # what OpenAIProfile reports for AzureOpenAI(base_url=<resource>/openai/v1/)
+        ("/openai/v1",),
     ),
     ClientSpec(
         "openai.OpenAI",
@@ -233,6 +246,12 @@ def build_url(
     template = spec.url_template
     if spec.deployment_url_template is not None and operation in DEPLOYMENT_OPERATIONS:
         template = spec.deployment_url_template
+    if any(base.endswith(path) for path in spec.base_url_paths):
+        template = (
+            "{endpoint}/deployments/{deployment}/{operation}"
+            if operation in DEPLOYMENT_OPERATIONS
+            else "{endpoint}/{operation}"
+        )
     if template is None:
         return None
     url = template.format(

@@ -283,6 +283,14 @@ PROJECTS_SCOPE = Source(
 AZURE_OPENAI_JS = Source(
     "JS-26021", "https://github.com/Azure/azure-sdk-for-js/issues/26021", "cases/public.jsonl"
 )
+OPENAI_AZURE_PATHS = Source(
+    "OPENAI-AZURE",
+    "openai-python src/openai/lib/azure.py, BaseAzureClient._build_request (1.109 to 3.57): "
+    "'/deployments/{model}' goes in front of the deployment operations only (completions, "
+    "chat/completions, embeddings, audio, images), and only when the base URL has no "
+    "'/deployments'; every other operation is '<base_url>/<operation>?api-version=<v>'",
+    "wire.md",
+)
 OPENAI_TOKEN_PROVIDER = Source(
     "OPENAI-2584",
     "https://github.com/openai/openai-python/issues/2584 (maintainer: openai >= 1.106.0)",

@@ -22,6 +22,8 @@ from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.fixes import DEFAULT_API_VERSION, client_line
 from foundry_doctor.rules.meaning import Meaning
 
+#: what AzureOpenAI requests when given the v1 base URL as azure_endpoint (it appends /openai)
+_V1_AS_AZURE_ENDPOINT = "/openai/v1/openai/"
 _SINGLE_MODEL_FAMILIES = frozenset({"serverless", "managed-compute", "github-models"})
 _PROJECT_SURFACES = frozenset(
     {"project", "project-v1", "project-dated", "agent-endpoint", "agent-application"}
@@ -33,12 +35,14 @@ def _why(ctx: RuleContext, endpoint: EndpointInfo) -> tuple[str, Tier] | None:
     surface = endpoint.match.surface
     name = surface.name if surface is not None else None
     if ctx.client == "openai.AzureOpenAI":
-        if name == "v1" or _v1_version(ctx):
+        if name == "v1":
+            return _azure_openai_on_v1(ctx)
+        if _v1_version(ctx):
             sure = Tier.CERTAIN if ctx.status == 400 else Tier.STRONG
             return (
-                "AzureOpenAI cannot call the v1 API: it always adds '?api-version=...' and "
-                "routes through '/openai/deployments/<model>'. The /openai/v1/ base URL (and its "
-                "'v1' / 'preview' api-versions) are for the plain OpenAI class.",
+                "The api-version 'v1' / 'preview' belongs to the v1 API (base URL "
+                ".../openai/v1/), but this AzureOpenAI client calls the dated routes "
+                "(/openai/deployments/<model>/...), which take dated api-versions only.",
                 sure,
             )
         if name == "models-api":
@@ -109,6 +113,53 @@ def _why(ctx: RuleContext, endpoint: EndpointInfo) -> tuple[str, Tier] | None:
     return None
 
 
+def _azure_openai_on_v1(ctx: RuleContext) -> tuple[str, Tier] | None:
+    """AzureOpenAI given the v1 base URL: a working set-up for the operations it does not route
+    through a deployment (the Responses API with api_version="preview", agent-framework's
+    default), not for those it does, nor with a dated api-version (``OPENAI_AZURE_PATHS``)."""
+    request = ctx.request
+    if request is not None and _V1_AS_AZURE_ENDPOINT in request.path:
+        return (
+            "AzureOpenAI appends '/openai/...' to its azure_endpoint, so given the v1 base URL "
+            "(.../openai/v1/) as azure_endpoint it calls a path below it that does not exist. "
+            "Give AzureOpenAI the resource URL as azure_endpoint, or the v1 URL as base_url= "
+            "(for the Responses API), or use the plain OpenAI class on the v1 URL.",
+            Tier.CERTAIN,  # the request path shows it: /openai/v1/openai/...
+        )
+    match = request.match if request is not None and ctx.on("v1") else None
+    if match is not None and match.has("mixed-families"):
+        return (
+            "AzureOpenAI puts '/deployments/<model>' in front of chat/completions, embeddings, "
+            "completions, audio and images calls when its base URL has none, so on the v1 base "
+            "URL (.../openai/v1/) it calls .../openai/v1/deployments/<model>/..., a path the v1 "
+            "API does not have. Other calls (the Responses API) work on that base URL; for "
+            "these, use the plain OpenAI class on it, or AzureOpenAI on the resource URL.",
+            Tier.CERTAIN if ctx.status == 404 else Tier.STRONG,
+        )
+    version = match.api_version if match is not None else ctx.api_version
+    if api_versions.classify(version) in ("v1", "preview", "latest", "absent"):
+        return None  # what AzureOpenAI sends there is a request the v1 API serves
+    return (
+        f"AzureOpenAI sends its api_version on every request, and the v1 API (base URL "
+        f".../openai/v1/) takes only 'v1' or 'preview' there, not {version!r}.",
+        Tier.CERTAIN if ctx.status == 400 else Tier.STRONG,
+    )
+
+
+def _v1_fix(ctx: RuleContext) -> list[str]:
+    """The fix for AzureOpenAI on the v1 base URL: the plain OpenAI class there, or the same
+    base URL with a v1 api-version (the Responses API), or the dated routes."""
+    openai_spec = client_spec("openai.OpenAI")
+    v1 = expected_endpoint(openai_spec, ctx.resource, ctx.cloud)
+    resource = expected_endpoint(ctx.spec, ctx.resource, ctx.cloud)
+    auth = _auth(ctx)
+    return [
+        client_line(ctx, spec=openai_spec, endpoint=v1, auth=auth) + ' - then model="<deployment>"',
+        f'or, for the Responses API: AzureOpenAI(base_url="{v1}", api_version="preview", ...)',
+        "or AzureOpenAI on the resource URL: " + client_line(ctx, endpoint=resource, auth=auth),
+    ]
+
+
 def _v1_version(ctx: RuleContext) -> bool:
     """An AzureOpenAI client configured with a v1 api-version (``preview``, ``v1``): it was
     meant for the v1 API, which it cannot call."""
@@ -140,11 +191,18 @@ def _client_shape(ctx: RuleContext) -> Finding | None:
     lines = []
     if ctx.client == "azure-ai-inference":
         lines.append(_migration_line(ctx))
-    lines.append(client_line(ctx, endpoint=wanted, auth=_auth(ctx)))
-    operation = "chat/completions" if ctx.client != "azure-ai-projects" else ""
-    url = build_url(spec, wanted, operation, deployment=ctx.deployment) if operation else None
-    if url and ctx.client != "azure-ai-inference":
-        lines.append(f"it then calls {url.replace('<api-version>', DEFAULT_API_VERSION)}")
+    if (
+        ctx.client == "openai.AzureOpenAI"
+        and endpoint.match.surface is not None
+        and (endpoint.match.surface.name == "v1")
+    ):
+        lines.extend(_v1_fix(ctx))
+    else:
+        lines.append(client_line(ctx, endpoint=wanted, auth=_auth(ctx)))
+        operation = "chat/completions" if ctx.client != "azure-ai-projects" else ""
+        url = build_url(spec, wanted, operation, deployment=ctx.deployment) if operation else None
+        if url and ctx.client != "azure-ai-inference":
+            lines.append(f"it then calls {url.replace('<api-version>', DEFAULT_API_VERSION)}")
     acted = {actions.ENDPOINT}
     if ctx.client == "azure-ai-inference":
         acted |= {actions.migrate("models-api"), actions.migrate("azure-ai-inference")}

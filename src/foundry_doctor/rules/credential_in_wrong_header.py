@@ -46,6 +46,8 @@ def _token_as_key(ctx: RuleContext) -> Finding | None:
         # a JWT given as the key also goes out as a bearer token (azure-ai-inference's key
         # credential, openai before 2.0), but the service checks 'api-key' first and refuses it
         return None
+    if ctx.bearer == "jwt":
+        return _token_in_both_headers(ctx)
     return RULE.finding(
         "The client was set up with an Entra ID token, but the token went out in the "
         "'api-key' header, which the service checks as a key. Tokens belong in "
@@ -53,12 +55,8 @@ def _token_as_key(ctx: RuleContext) -> Finding | None:
         tier=Tier.STRONG,
         evidence=(
             Evidence("credential configured", "token"),
-            Evidence("api-key header", "sent", expected="absent for Entra ID"),
-            Evidence(
-                "Authorization header",
-                "absent" if ctx.bearer is None else "the same token, but the key header won",
-                expected="Bearer <token> alone",
-            ),
+            Evidence("api-key header", _api_key_held(ctx), expected="absent for Entra ID"),
+            Evidence("Authorization header", "absent", expected="Bearer <token> alone"),
             ctx.message_evidence(),
         ),
         fix=(
@@ -67,6 +65,44 @@ def _token_as_key(ctx: RuleContext) -> Finding | None:
         ),
         actions=(actions.CREDENTIAL_HEADER,),
     )
+
+
+def _token_in_both_headers(ctx: RuleContext) -> Finding:
+    """An Entra token in 'api-key' and in 'Authorization: Bearer' at once (LlamaIndex's
+    use_azure_ad=True does it: the 'api-key' copy is the token it got when it made the client).
+    Which of the two the service reads when both come is not published (wire.md's open
+    question), so this tells what each carried and what the answer was about, no more."""
+    same = ctx.auth.same_token
+    return RULE.finding(
+        "The request carried an Entra ID token in two headers at once: 'api-key' and "
+        "'Authorization: Bearer'. The service answered with its refusal of a key, so it judged "
+        "what came in 'api-key', where a token is checked as a key and fails. Which header the "
+        "service reads when both are sent is not documented; send the token in "
+        "'Authorization: Bearer' only.",
+        tier=Tier.STRONG,
+        evidence=(
+            Evidence("credential configured", ctx.credential or "token"),
+            Evidence("api-key header", _api_key_held(ctx), expected="absent for Entra ID"),
+            Evidence(
+                "Authorization header",
+                "Bearer <the same token>" if same else "Bearer <an Entra ID token, another one>",
+            ),
+            ctx.message_evidence(),
+        ),
+        fix=(
+            client_line(ctx, auth="token"),
+            "do not pass the token as api_key= too (LlamaIndex's AzureOpenAI with "
+            "use_azure_ad=True sends it as 'api-key' as well, fetched once when it makes its "
+            "client; reuse_client=False fetches both for every call)",
+        ),
+        actions=(actions.CREDENTIAL_HEADER,),
+    )
+
+
+def _api_key_held(ctx: RuleContext) -> str:
+    if ctx.auth.api_key_kind == "jwt":
+        return "an Entra ID token (a JWT)"
+    return "sent"
 
 
 def _key_where_only_tokens_count(ctx: RuleContext) -> Finding | None:

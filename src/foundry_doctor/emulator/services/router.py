@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from foundry_doctor.emulator.services.base import LocalService, TunnelledService
+from foundry_doctor.emulator.services.downloads import download_hint
 from foundry_doctor.emulator.wire.messages import Handled, IncomingRequest, Reply
 
 __all__ = ["Router", "unserved_host_message"]
@@ -47,7 +48,7 @@ class Router:
     def refusal(self, host: str) -> str:
         """Why ``host`` is not served, and how a world would serve it (one line)."""
         host = host.lower().rstrip(".")
-        hint = next(
+        hint = download_hint(host) or next(
             (found for item in self._tunnelled if (found := item.hint_for(host)) is not None),
             None,
         )
