@@ -71,6 +71,10 @@ _PRINT_VERSIONS = (
 )
 
 
+#: pytest-xdist: one worker per core (each worker starts its own emulator on its own port)
+_PARALLEL = ("-n", "auto")
+
+
 def _install(session: nox.Session, *extra: str, extras: str = "test") -> None:
     session.install("-e", f".[{extras}]", *extra)
 
@@ -79,7 +83,7 @@ def _install(session: nox.Session, *extra: str, extras: str = "test") -> None:
 def tests(session: nox.Session) -> None:
     """The whole test suite with the current SDK releases (and azure-ai-projects)."""
     _install(session, extras="test,projects")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *_PARALLEL, *session.posargs)
 
 
 @nox.session
@@ -88,7 +92,7 @@ def openai(session: nox.Session, version: str) -> None:
     """The openai integration and emulator tests on one supported openai release."""
     _install(session, OPENAI_VERSIONS[version])
     session.run("python", "-c", "import openai; print('openai', openai.__version__)")
-    session.run("pytest", "-m", "openai", "-q", *session.posargs)
+    session.run("pytest", "-m", "openai", "-q", *_PARALLEL, *session.posargs)
 
 
 @nox.session
@@ -97,7 +101,7 @@ def azure_core(session: nox.Session, version: str) -> None:
     """The azure-core integration and emulator tests on the oldest and newest azure-core."""
     _install(session, AZURE_CORE_VERSIONS[version])
     session.run("python", "-c", "import azure.core; print('azure-core', azure.core.__version__)")
-    session.run("pytest", "-m", "azure", "-q", *session.posargs)
+    session.run("pytest", "-m", "azure", "-q", *_PARALLEL, *session.posargs)
 
 
 @nox.session
