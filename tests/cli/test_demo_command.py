@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,20 @@ def test_text_tour_is_plain_when_not_a_terminal(capsys: pytest.CaptureFixture[st
     assert out.count("=== ") == len(STEPS) + 1  # the steps, then one access check
     assert "PROBLEM: [role-too-narrow]" in out
     assert "foundry-doctor [FD106 missing-data-plane-role]" in out
+
+
+def test_the_readme_example_is_what_the_demo_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's "What you get" block, with its ``[...]`` cuts and line wraps, is a faithful
+    excerpt of the demo's output: each piece between cuts occurs in it, in that order."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What you get", 1)[1]
+    example = section.split("```text\n", 1)[1].split("```", 1)[0]
+    assert main(["demo"]) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    position = 0
+    for piece in example.split("[...]"):
+        words = " ".join(piece.split())
+        if words:
+            found = shown.find(words, position)
+            assert found >= 0, words
+            position = found + len(words)
