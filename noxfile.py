@@ -12,14 +12,6 @@ import nox
 #: the framework sessions CI runs (the ones that install quickly); all of them: nox -s frameworks
 CI_FRAMEWORKS = ("langchain_openai", "agent_framework", "autogen", "llama_index")
 
-nox.options.sessions = [
-    "lint",
-    "types",
-    "tests",
-    "openai",
-    "azure_core",
-    *(f"frameworks({name})" for name in CI_FRAMEWORKS),
-]
 nox.options.error_on_missing_interpreters = False
 nox.needs_version = ">=2024.3.2"
 
@@ -37,6 +29,20 @@ AZURE_CORE_VERSIONS = {
     "oldest": "azure-core==1.30.0",
     "latest": "azure-core",
 }
+
+
+#: the default set (what CI runs). ``tests`` installs the newest openai and azure-core, so the
+#: matrix adds the releases it does not: ``nox -s openai`` / ``nox -s azure_core`` run all of them
+NEWEST_OPENAI = "3.latest"
+NEWEST_AZURE_CORE = "latest"
+nox.options.sessions = [
+    "lint",
+    "types",
+    "tests",
+    *(f"openai(version='{name}')" for name in OPENAI_VERSIONS if name != NEWEST_OPENAI),
+    *(f"azure_core(version='{name}')" for name in AZURE_CORE_VERSIONS if name != NEWEST_AZURE_CORE),
+    *(f"frameworks({name})" for name in CI_FRAMEWORKS),
+]
 
 
 #: each framework pinned to the releases foundry-doctor supports (tests/frameworks/test_<name>.py
