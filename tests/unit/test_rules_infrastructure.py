@@ -123,6 +123,33 @@ def test_every_rule_documents_itself() -> None:
         assert set(rule.to_dict()) >= {"code", "slug", "title", "meaning", "detection", "remedy"}
 
 
+def test_the_index_names_each_rule_by_its_module() -> None:
+    from foundry_doctor.rules.index import RULE_INDEX
+    from foundry_doctor.rules.selection import rule_named
+
+    assert [slug for _, slug, _ in RULE_INDEX] == list(SLUGS)
+    for rule in CATALOGUE:
+        assert rule_named(rule.slug) is rule
+    assert rule_named("no-such-rule") is None
+
+
+@pytest.mark.parametrize("status", [None, 200, 400, 401, 403, 404, 405, 410, 429, 500])
+@pytest.mark.parametrize("body", ["", '{"error": {"code": "401", "message": "Unauthorized."}}'])
+def test_the_engine_asks_the_rules_that_apply(status: int | None, body: str) -> None:
+    """The index chooses the same rules as :meth:`Rule.applies` over the whole catalogue."""
+    from foundry_doctor.facts.credential_failure import CredentialFailure
+    from foundry_doctor.facts.observation import Facts
+    from foundry_doctor.rules import FALLBACK, RuleContext
+    from foundry_doctor.rules.selection import rules_for
+
+    failure = CredentialFailure(credential_class="ClientSecretCredential", message="AADSTS7000215")
+    for facts in (Facts(status=status, body=body), Facts(credential_failure=failure)):
+        ctx = RuleContext(facts)
+        expected = tuple(rule for rule in CATALOGUE if rule is not FALLBACK and rule.applies(ctx))
+        assert rules_for(ctx) == expected
+        assert expected or not ctx.reached_service or status not in (400, 401, 403, 404)
+
+
 @pytest.mark.parametrize(
     ("lower", "higher"),
     [

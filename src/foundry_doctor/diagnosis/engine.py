@@ -22,8 +22,8 @@ from foundry_doctor.diagnosis.model import Diagnosis, Finding, Tier
 from foundry_doctor.facts.case_record import facts_from_case
 from foundry_doctor.facts.observation import AuthFacts, Facts
 from foundry_doctor.rules.base import Rule
-from foundry_doctor.rules.catalogue import CATALOGUE, FALLBACK, RULES_BY_KEY
 from foundry_doctor.rules.context import RuleContext
+from foundry_doctor.rules.selection import FALLBACK, rule_named, rules_for
 from foundry_doctor.rules.unknown import explain as explain_unknown
 
 __all__ = ["HEDGE", "arbitrate", "diagnose", "run_rules"]
@@ -31,7 +31,6 @@ __all__ = ["HEDGE", "arbitrate", "diagnose", "run_rules"]
 logger = logger_for(__name__)
 
 _REQUEST_ID_HEADERS = ("apim-request-id", "x-request-id", "x-ms-request-id", "request-id")
-_RULES = tuple(rule for rule in CATALOGUE if rule is not FALLBACK)
 #: the hedge put before an Azure-specific finding when no host is known at all
 HEDGE = "If this is an Azure endpoint: "
 
@@ -72,10 +71,13 @@ def _facts(value: object) -> Facts:
 def run_rules(
     context: RuleContext, rules: Iterable[Rule] | None = None, *, static: bool = False
 ) -> list[Finding]:
-    """Every finding the rules (all but the fallback, by default) make of ``context`` (their
+    """Every finding the rules (by default all but the fallback that may apply, imported on
+    first use: see :mod:`foundry_doctor.rules.selection`) make of ``context`` (their
     ``static`` detectors when ``static``); a rule that raises is skipped and logged."""
+    if rules is None:
+        rules = _static_rules() if static else rules_for(context)
     findings: list[Finding] = []
-    for rule in _RULES if rules is None else rules:
+    for rule in rules:
         detector = rule.static if static else rule.detect
         if detector is None or (not static and not rule.applies(context)):
             continue
@@ -89,13 +91,20 @@ def run_rules(
     return findings
 
 
+def _static_rules() -> tuple[Rule, ...]:
+    """Every rule with a static detector (a configuration is judged by all of them)."""
+    from foundry_doctor.rules.catalogue import CATALOGUE
+
+    return tuple(rule for rule in CATALOGUE if rule.static is not None)
+
+
 def arbitrate(findings: Iterable[Finding], context: RuleContext) -> list[Finding]:
     """The findings worth telling, surest first: the first is the cause (when it is more than
     a note), the others each add an action it lacks."""
     stated = context.stated_causes
     kept: list[tuple[Finding, Rule]] = []
     for finding in findings:
-        rule = RULES_BY_KEY.get(finding.rule)
+        rule = rule_named(finding.rule)
         if rule is None:
             continue
         if rule.azure_only and context.host_kind == "other":

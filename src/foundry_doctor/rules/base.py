@@ -46,6 +46,16 @@ class Claims(NamedTuple):
     def status_fits(self, status: int | None) -> bool:
         return status is None or not self.statuses or status in self.statuses
 
+    def admit(self, ctx: RuleContext) -> bool:
+        """Whether a rule with these claims is asked about these facts at all: its statuses
+        fit the response, and a failure before any request is judged only by rules that
+        claim such failures."""
+        if ctx.credential_failure is not None:
+            return self.before_request
+        if not ctx.reached_service or not self.after_request:
+            return False  # no answer to judge, or a rule of token failures alone
+        return self.status_fits(ctx.status)
+
 
 def claims(
     *statuses: int,
@@ -115,14 +125,8 @@ class Rule(NamedTuple):
         )
 
     def applies(self, ctx: RuleContext) -> bool:
-        """Whether this rule is asked about these facts at all: its statuses fit the
-        response, and a failure before any request is judged only by rules that claim such
-        failures."""
-        if ctx.credential_failure is not None:
-            return self.claims.before_request
-        if not ctx.reached_service or not self.claims.after_request:
-            return False  # no answer to judge, or a rule of token failures alone
-        return self.claims.status_fits(ctx.status)
+        """Whether this rule is asked about these facts at all (see :meth:`Claims.admit`)."""
+        return self.claims.admit(ctx)
 
     def check(self, facts: Facts, *, include_personal: bool = False) -> Finding | None:
         """Run this rule alone on ``facts``, as the engine asks it (for tests and tools; the
