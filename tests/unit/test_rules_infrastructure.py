@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from foundry_doctor.facts.client_kinds import client_kind
 from foundry_doctor.knowledge.sdk_issues import SDK_ISSUES
@@ -169,6 +171,20 @@ def test_version_order(lower: str, higher: str) -> None:
     assert low is not None
     assert high is not None
     assert low < high
+
+
+@given(st.lists(st.sampled_from([*"0123456789.abcrv-_+ A", "rc", "post", "dev", "\u0661"])))
+@example(["1.35.10"])
+@example(["1.0.0b9"])
+@example(["2.0.0rc1"])
+@example(["1.0.0b"])
+@example(["1.2.3.4.5.6"])
+def test_the_usual_versions_read_without_the_pattern_as_with_it(pieces: list[str]) -> None:
+    from foundry_doctor.rules.version_order import _by_pattern, _simple
+
+    text = "".join(pieces)
+    simple = _simple(text)
+    assert simple is None or simple == _by_pattern(text)
 
 
 def test_equal_and_unreadable_versions() -> None:
