@@ -19,7 +19,6 @@ from typing import Any
 
 from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.model import Diagnosis, Finding, Tier
-from foundry_doctor.facts.case_record import facts_from_case
 from foundry_doctor.facts.observation import AuthFacts, Facts
 from foundry_doctor.rules.base import Rule
 from foundry_doctor.rules.context import RuleContext
@@ -64,6 +63,8 @@ def _facts(value: object) -> Facts:
     if isinstance(value, Facts):
         return value
     if isinstance(value, Mapping):
+        from foundry_doctor.facts.case_record import facts_from_case  # case records: on first use
+
         return facts_from_case(value)
     return Facts(auth=AuthFacts(observed=False))
 
