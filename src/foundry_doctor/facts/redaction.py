@@ -354,11 +354,26 @@ _OPAQUE_RATIO_LETTERS = 0.38
 
 #: short text that cannot hold a secret: words, numbers, dashes, dots, slashes, spaces
 _SHORT_TEXT = lazy(r"(?![\s\S]*(?:[Bb]earer|BEARER|[Bb]asic|BASIC|eyJ|sk-))[\w .,/()'-]*")
+#: :data:`_SHORT_TEXT` for ASCII text, without the pattern: its characters, and the words it refuses
+_SHORT_TEXT_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ .,/()'-"
+)
+_SHORT_TEXT_WORDS = ("Bearer", "bearer", "BEARER", "Basic", "basic", "BASIC", "eyJ", "sk-")
 #: an e-mail address or upn; not the end of a URL's user info (``https://u:p/w@host``), which
 #: is a secret and :func:`quote` replaces
 _EMAIL = lazy(r"(?<![\w.%+:/-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b")
 
 # --- the one function for shown text ----------------------------------------------------------
+
+
+def _is_short_text(text: str) -> bool:
+    """Whether :data:`_SHORT_TEXT` matches all of ``text``; ASCII text (the usual) is judged
+    by its characters, without compiling the pattern."""
+    if not text.isascii():
+        return _SHORT_TEXT().fullmatch(text) is not None
+    return _SHORT_TEXT_CHARS.issuperset(text) and not any(
+        word in text for word in _SHORT_TEXT_WORDS
+    )
 
 
 def quote(text: object, *, limit: int = 1000) -> str:
@@ -368,7 +383,7 @@ def quote(text: object, *, limit: int = 1000) -> str:
     Idempotent: quoting quoted text changes nothing. Never raises."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    if len(text) < _OPAQUE_MIN and _SHORT_TEXT().fullmatch(text):
+    if len(text) < _OPAQUE_MIN and _is_short_text(text):
         return text  # a word or two: no room for a secret without a name, scheme or '@' to it
     window = limit * 3 + 64
     cut = len(text) > window
@@ -757,7 +772,8 @@ _PORT = lazy(r"[0-9]{1,5}")
 _QUERY_NAME = lazy(r"[A-Za-z0-9_.~%\[\]-]{1,64}")
 _LONE_API_VERSION = lazy(r"api-version=[A-Za-z0-9._-]{1,64}")
 _ANCHOR = lazy(r"[A-Za-z][A-Za-z0-9._~-]{0,63}")
-_IPV4 = lazy(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+#: the characters of an ASCII host name :data:`_HOST` accepts
+_HOST_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.~-")
 
 
 def safe_url(url: object, *, limit: int = 300) -> str:
@@ -873,6 +889,22 @@ def _suspect_authority(authority: str) -> bool:
     return bool(name) and "." not in name and name.lower() != "localhost" and ":" not in name
 
 
+def _is_host(host: str) -> bool:
+    """Whether :data:`_HOST` matches all of ``host``; an ASCII name (the usual) is judged by
+    its characters, without compiling the pattern."""
+    if host.isascii() and not host.startswith("["):
+        return 0 < len(host) <= 253 and host[0] != "." and _HOST_NAME_CHARS.issuperset(host)
+    return _HOST().fullmatch(host) is not None
+
+
+def _is_ipv4(host: str) -> bool:
+    """Whether ``host`` is four dotted numbers of one to three ASCII digits each."""
+    parts = host.split(".")
+    return len(parts) == 4 and all(
+        0 < len(part) <= 3 and part.isascii() and part.isdigit() for part in parts
+    )
+
+
 def _safe_host_port(authority: str) -> str:
     if authority.startswith("["):
         close = authority.find("]")
@@ -887,9 +919,9 @@ def _safe_host_port(authority: str) -> str:
     host = host.lower()
     if not host:
         shown = ""
-    elif _HOST().fullmatch(host) is None:
+    elif not _is_host(host):
         shown = "<invalid-host>"
-    elif host.startswith("[") or _IPV4().fullmatch(host):
+    elif host.startswith("[") or _is_ipv4(host):
         shown = host
     else:
         shown = ".".join(REDACTED if _is_opaque(label) else label for label in host.split("."))
@@ -958,9 +990,9 @@ def _url_printable(url: str) -> str:
 
 def looks_personal(text: str) -> bool:
     """Whether ``text`` holds something that names a person (an e-mail address or upn)."""
-    return _EMAIL().search(text) is not None
+    return "@" in text and _EMAIL().search(text) is not None
 
 
 def redact_personal(text: str) -> str:
     """``text`` with e-mail addresses and upns replaced by ``<user>``."""
-    return _EMAIL().sub("<user>", text)
+    return _EMAIL().sub("<user>", text) if "@" in text else text
