@@ -126,9 +126,11 @@ def test_every_rule_documents_itself() -> None:
 
 
 def test_the_index_names_each_rule_by_its_module() -> None:
+    from foundry_doctor.rules import FALLBACK
     from foundry_doctor.rules.index import RULE_INDEX
-    from foundry_doctor.rules.selection import rule_named
+    from foundry_doctor.rules.selection import fallback, rule_named
 
+    assert fallback() is FALLBACK
     assert [slug for _, slug, _ in RULE_INDEX] == list(SLUGS)
     for rule in CATALOGUE:
         assert rule_named(rule.slug) is rule

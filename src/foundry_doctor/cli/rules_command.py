@@ -6,7 +6,7 @@ import argparse
 import json
 
 from foundry_doctor.cli import UsageError
-from foundry_doctor.rules import CATALOGUE, Rule, find_rule
+from foundry_doctor.rules import CATALOGUE, FALLBACK, Rule, find_rule
 
 NAME = "rules"
 HELP = "List the rules foundry-doctor knows, or explain one (by slug or code)."
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.markdown:
         print(markdown(rules))
     elif args.index:
-        print(index_module(rules), end="")
+        print(index_module(rules, FALLBACK), end="")
     elif args.rule is not None:
         print(rules[0].render())
     else:
@@ -88,10 +88,10 @@ INDEX_COMMAND = "foundry-doctor rules --index > src/foundry_doctor/rules/index.p
 _LINE = 100  # the line length the sources are formatted to
 
 
-def index_module(rules: tuple[Rule, ...]) -> str:
+def index_module(rules: tuple[Rule, ...], fallback: Rule) -> str:
     """The source of :mod:`foundry_doctor.rules.index` (formatted as ``ruff format`` would):
     each rule's module, slug and the claims the engine chooses by (statuses, before / after
-    the request), in code order."""
+    the request), in code order, and the fallback's slug."""
     lines = [
         '"""Each rule\'s module and the claims the engine chooses rules by, so that a diagnosis',
         "imports only the rules that may answer its failure (see :mod:`.selection`).",
@@ -102,7 +102,10 @@ def index_module(rules: tuple[Rule, ...]) -> str:
         "",
         "from foundry_doctor.rules.base import Claims, claims",
         "",
-        '__all__ = ["RULE_INDEX"]',
+        '__all__ = ["FALLBACK_SLUG", "RULE_INDEX"]',
+        "",
+        "#: the rule that speaks when no other does",
+        f"FALLBACK_SLUG = {json.dumps(fallback.slug)}",
         "",
         "#: (module, slug, claims without meanings) of every rule, in code order",
         "RULE_INDEX: tuple[tuple[str, str, Claims], ...] = (",

@@ -22,8 +22,7 @@ from foundry_doctor.diagnosis.model import Diagnosis, Finding, Tier
 from foundry_doctor.facts.observation import AuthFacts, Facts
 from foundry_doctor.rules.base import Rule
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.selection import FALLBACK, rule_named, rules_for
-from foundry_doctor.rules.unknown import explain as explain_unknown
+from foundry_doctor.rules.selection import fallback, rule_named, rules_for
 
 __all__ = ["HEDGE", "arbitrate", "diagnose", "run_rules"]
 
@@ -158,6 +157,8 @@ def _diagnose(context: RuleContext) -> Diagnosis:
     if ranked and ranked[0].tier >= Tier.POSSIBLE:
         primary, secondary = ranked[0], tuple(ranked[1:])
     else:
+        from foundry_doctor.rules.unknown import explain as explain_unknown  # the checklist
+
         primary = explain_unknown(context)
         secondary = tuple(finding for finding in ranked if finding.actions - primary.actions)
     return Diagnosis(
@@ -190,15 +191,16 @@ def _request_id(facts: Facts) -> str | None:
 
 def _last_resort(facts: Facts) -> Diagnosis:
     status = facts.status if isinstance(facts.status, int) else None
+    rule = fallback()
     return Diagnosis(
-        rule=FALLBACK.slug,
-        code=FALLBACK.code,
-        title=FALLBACK.title,
+        rule=rule.slug,
+        code=rule.code,
+        title=rule.title,
         explanation=(
             f"The {status if status is not None else 'failed'} response could not be analysed; "
             "check the credential, the endpoint and the deployment name of the call."
         ),
-        docs_url=FALLBACK.docs_url,
+        docs_url=rule.docs_url,
         status=status,
         case_id=facts.case_id if isinstance(facts.case_id, str) else None,
         confidence="low",

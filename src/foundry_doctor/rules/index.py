@@ -7,7 +7,10 @@ a test compares it with the catalogue."""
 
 from foundry_doctor.rules.base import Claims, claims
 
-__all__ = ["RULE_INDEX"]
+__all__ = ["FALLBACK_SLUG", "RULE_INDEX"]
+
+#: the rule that speaks when no other does
+FALLBACK_SLUG = "unknown"
 
 #: (module, slug, claims without meanings) of every rule, in code order
 RULE_INDEX: tuple[tuple[str, str, Claims], ...] = (

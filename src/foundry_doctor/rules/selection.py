@@ -14,10 +14,9 @@ import importlib
 
 from foundry_doctor.rules.base import Rule
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.index import RULE_INDEX
-from foundry_doctor.rules.unknown import RULE as FALLBACK
+from foundry_doctor.rules.index import FALLBACK_SLUG, RULE_INDEX
 
-__all__ = ["FALLBACK", "rule_named", "rules_for"]
+__all__ = ["fallback", "rule_named", "rules_for"]
 
 _MODULES = {slug: module for module, slug, _ in RULE_INDEX}
 
@@ -28,8 +27,14 @@ def rules_for(ctx: RuleContext) -> tuple[Rule, ...]:
     return tuple(
         _rule(module)
         for module, slug, claims in RULE_INDEX
-        if slug != FALLBACK.slug and claims.admit(ctx)
+        if slug != FALLBACK_SLUG and claims.admit(ctx)
     )
+
+
+def fallback() -> Rule:
+    """The rule that speaks when no other does (imported on first use: a diagnosis whose
+    cause a rule names never needs it)."""
+    return _rule(_MODULES[FALLBACK_SLUG])
 
 
 def rule_named(slug: str) -> Rule | None:
