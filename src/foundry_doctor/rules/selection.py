@@ -24,10 +24,15 @@ _MODULES = {slug: module for module, slug, _ in RULE_INDEX}
 def rules_for(ctx: RuleContext) -> tuple[Rule, ...]:
     """Every rule but the fallback whose claims admit ``ctx`` (see :meth:`Rule.applies`), in
     code order; only those rules' modules are imported."""
+    return _chosen(ctx.credential_failure is not None, ctx.reached_service, ctx.status)
+
+
+@functools.lru_cache(maxsize=64)  # a process meets a few kinds of failure, again and again
+def _chosen(failed: bool, reached: bool, status: int | None) -> tuple[Rule, ...]:
     return tuple(
         _rule(module)
         for module, slug, claims in RULE_INDEX
-        if slug != FALLBACK_SLUG and claims.admit(ctx)
+        if slug != FALLBACK_SLUG and claims.admit(failed=failed, reached=reached, status=status)
     )
 
 
