@@ -71,3 +71,26 @@ def test_docs_rules_md_is_current() -> None:
     )
     for rule in CATALOGUE:
         assert f"## {rule.code} `{rule.slug}`" in reference.read_text(encoding="utf-8")
+
+
+def test_rule_index_is_current() -> None:
+    """rules/index.py (the claims the engine chooses rules by, without importing them all) is
+    generated from the catalogue; regenerate it when a rule is added or its claims change:
+    ``foundry-doctor rules --index > src/foundry_doctor/rules/index.py``."""
+    from pathlib import Path
+
+    from foundry_doctor.cli.rules_command import INDEX_COMMAND, index_module
+    from foundry_doctor.rules import CATALOGUE, FALLBACK
+
+    index = Path(__file__).resolve().parents[2] / "src" / "foundry_doctor" / "rules" / "index.py"
+    assert index.read_text(encoding="utf-8") == index_module(CATALOGUE, FALLBACK), (
+        f"src/foundry_doctor/rules/index.py is stale: run {INDEX_COMMAND}"
+    )
+
+
+def test_index_option_prints_the_index(capsys: pytest.CaptureFixture[str]) -> None:
+    from foundry_doctor.cli.rules_command import index_module
+    from foundry_doctor.rules import CATALOGUE, FALLBACK
+
+    assert main(["rules", "--index"]) == 0
+    assert capsys.readouterr().out == index_module(CATALOGUE, FALLBACK)

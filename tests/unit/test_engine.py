@@ -89,7 +89,8 @@ def test_a_failing_rule_is_skipped_and_logged(
         example="e",
         detect=explode,
     )
-    monkeypatch.setattr(engine_module, "_RULES", (broken, *engine_module._RULES))
+    chosen = engine_module.rules_for
+    monkeypatch.setattr(engine_module, "rules_for", lambda ctx: (broken, *chosen(ctx)))
     with caplog.at_level(logging.DEBUG, logger="foundry_doctor.diagnosis.engine"):
         diagnosis = diagnose(_facts())
     assert diagnosis.rule == "token-missing"

@@ -371,3 +371,22 @@ def test_quoted_text_is_one_printable_line_and_quoting_is_idempotent(text: str) 
     guarded = guard_text(text)
     assert guarded.isprintable()
     assert guard_text(guarded) == guarded
+
+
+_PIECES = st.sampled_from(
+    [*"aZ09_.~-[]:% /,()'@\t\u00e9\u0661\u00b2", "Bearer", "basic", "BASIC", "eyJ", "sk-", "x" * 20]
+)
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_what_the_patterns_judge_is_judged_alike_without_them(text: str) -> None:
+    """The character tests that spare a first diagnosis compiling a pattern agree with it."""
+    import re
+
+    from foundry_doctor.facts import redaction
+
+    assert redaction._is_short_text(text) == (redaction._SHORT_TEXT().fullmatch(text) is not None)
+    assert redaction._is_host(text) == (redaction._HOST().fullmatch(text) is not None)
+    ipv4 = re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}", text) is not None
+    assert redaction._is_ipv4(text) == ipv4
+    assert redaction.looks_personal(text) == (redaction._EMAIL().search(text) is not None)

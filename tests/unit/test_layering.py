@@ -1,7 +1,7 @@
 """Layers point one way. Every import of a ``foundry_doctor`` module in ``src/`` (at module
 level, inside functions and under ``TYPE_CHECKING`` alike) goes to its own layer or a lower one:
 
-    base (_version, _logging)  <  knowledge (service tables)  <  facts (observations)
+    base (_version, _logging, _patterns)  <  knowledge (service tables)  <  facts (observations)
       <  diagnosis.model  <  rules  <  the engine (diagnosis)  <  integrations, access  <  cli
 
 The package facade (``foundry_doctor/__init__.py``, which re-exports every layer lazily) is
@@ -21,6 +21,7 @@ PACKAGE = "foundry_doctor"
 LAYERS: tuple[tuple[str, int], ...] = (
     ("foundry_doctor._version", 0),
     ("foundry_doctor._logging", 0),
+    ("foundry_doctor._patterns", 0),
     ("foundry_doctor.knowledge", 1),
     ("foundry_doctor.facts", 2),
     ("foundry_doctor.diagnosis.model", 3),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from foundry_doctor.facts.client_kinds import client_kind
 from foundry_doctor.knowledge.sdk_issues import SDK_ISSUES
@@ -123,6 +125,35 @@ def test_every_rule_documents_itself() -> None:
         assert set(rule.to_dict()) >= {"code", "slug", "title", "meaning", "detection", "remedy"}
 
 
+def test_the_index_names_each_rule_by_its_module() -> None:
+    from foundry_doctor.rules import FALLBACK
+    from foundry_doctor.rules.index import RULE_INDEX
+    from foundry_doctor.rules.selection import fallback, rule_named
+
+    assert fallback() is FALLBACK
+    assert [slug for _, slug, _ in RULE_INDEX] == list(SLUGS)
+    for rule in CATALOGUE:
+        assert rule_named(rule.slug) is rule
+    assert rule_named("no-such-rule") is None
+
+
+@pytest.mark.parametrize("status", [None, 200, 400, 401, 403, 404, 405, 410, 429, 500])
+@pytest.mark.parametrize("body", ["", '{"error": {"code": "401", "message": "Unauthorized."}}'])
+def test_the_engine_asks_the_rules_that_apply(status: int | None, body: str) -> None:
+    """The index chooses the same rules as :meth:`Rule.applies` over the whole catalogue."""
+    from foundry_doctor.facts.credential_failure import CredentialFailure
+    from foundry_doctor.facts.observation import Facts
+    from foundry_doctor.rules import FALLBACK, RuleContext
+    from foundry_doctor.rules.selection import rules_for
+
+    failure = CredentialFailure(credential_class="ClientSecretCredential", message="AADSTS7000215")
+    for facts in (Facts(status=status, body=body), Facts(credential_failure=failure)):
+        ctx = RuleContext(facts)
+        expected = tuple(rule for rule in CATALOGUE if rule is not FALLBACK and rule.applies(ctx))
+        assert rules_for(ctx) == expected
+        assert expected or not ctx.reached_service or status not in (400, 401, 403, 404)
+
+
 @pytest.mark.parametrize(
     ("lower", "higher"),
     [
@@ -142,6 +173,20 @@ def test_version_order(lower: str, higher: str) -> None:
     assert low is not None
     assert high is not None
     assert low < high
+
+
+@given(st.lists(st.sampled_from([*"0123456789.abcrv-_+ A", "rc", "post", "dev", "\u0661"])))
+@example(["1.35.10"])
+@example(["1.0.0b9"])
+@example(["2.0.0rc1"])
+@example(["1.0.0b"])
+@example(["1.2.3.4.5.6"])
+def test_the_usual_versions_read_without_the_pattern_as_with_it(pieces: list[str]) -> None:
+    from foundry_doctor.rules.version_order import _by_pattern, _simple
+
+    text = "".join(pieces)
+    simple = _simple(text)
+    assert simple is None or simple == _by_pattern(text)
 
 
 def test_equal_and_unreadable_versions() -> None:

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from foundry_doctor.cli import UsageError
-from foundry_doctor.rules import CATALOGUE, Rule, find_rule
+from foundry_doctor.rules import CATALOGUE, FALLBACK, Rule, find_rule
 
 NAME = "rules"
 HELP = "List the rules foundry-doctor knows, or explain one (by slug or code)."
@@ -20,6 +20,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     output.add_argument("--json", action="store_true", help="print JSON")
     output.add_argument(
         "--markdown", action="store_true", help="print the catalogue as a Markdown reference"
+    )
+    output.add_argument(
+        "--index",
+        action="store_true",
+        help="print the rule index module (src/foundry_doctor/rules/index.py) for developers",
     )
 
 
@@ -37,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps([rule.to_dict() for rule in rules], ensure_ascii=False))
     elif args.markdown:
         print(markdown(rules))
+    elif args.index:
+        print(index_module(rules, FALLBACK), end="")
     elif args.rule is not None:
         print(rules[0].render())
     else:
@@ -75,3 +82,53 @@ def markdown(rules: tuple[Rule, ...]) -> str:
         if rule.docs_url:
             lines += ["", f"Docs: <{rule.docs_url}>"]
     return "\n".join(lines)
+
+
+INDEX_COMMAND = "foundry-doctor rules --index > src/foundry_doctor/rules/index.py"
+_LINE = 100  # the line length the sources are formatted to
+
+
+def index_module(rules: tuple[Rule, ...], fallback: Rule) -> str:
+    """The source of :mod:`foundry_doctor.rules.index` (formatted as ``ruff format`` would):
+    each rule's module, slug and the claims the engine chooses by (statuses, before / after
+    the request), in code order, and the fallback's slug."""
+    lines = [
+        '"""Each rule\'s module and the claims the engine chooses rules by, so that a diagnosis',
+        "imports only the rules that may answer its failure (see :mod:`.selection`).",
+        "",
+        "Generated from the catalogue by",
+        f"``{INDEX_COMMAND}``; do not edit:",
+        'a test compares it with the catalogue."""',
+        "",
+        "from foundry_doctor.rules.base import Claims, claims",
+        "",
+        '__all__ = ["FALLBACK_SLUG", "RULE_INDEX"]',
+        "",
+        "#: the rule that speaks when no other does",
+        f"FALLBACK_SLUG = {json.dumps(fallback.slug)}",
+        "",
+        "#: (module, slug, claims without meanings) of every rule, in code order",
+        "RULE_INDEX: tuple[tuple[str, str, Claims], ...] = (",
+    ]
+    for rule in rules:
+        parts = (
+            json.dumps(rule.detect.__module__.rpartition(".")[2]),
+            json.dumps(rule.slug),
+            _claims_call(rule),
+        )
+        line = f"    ({', '.join(parts)}),"
+        if len(line) <= _LINE:
+            lines.append(line)
+        else:
+            lines += ["    (", *(f"        {part}," for part in parts), "    ),"]
+    lines.append(")")
+    return "\n".join(lines) + "\n"
+
+
+def _claims_call(rule: Rule) -> str:
+    parts = [str(status) for status in sorted(rule.claims.statuses)]
+    if rule.claims.before_request:
+        parts.append("before_request=True")
+    if not rule.claims.after_request:
+        parts.append("after_request=False")
+    return f"claims({', '.join(parts)})"

@@ -19,19 +19,16 @@ from typing import Any
 
 from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.model import Diagnosis, Finding, Tier
-from foundry_doctor.facts.case_record import facts_from_case
 from foundry_doctor.facts.observation import AuthFacts, Facts
 from foundry_doctor.rules.base import Rule
-from foundry_doctor.rules.catalogue import CATALOGUE, FALLBACK, RULES_BY_KEY
 from foundry_doctor.rules.context import RuleContext
-from foundry_doctor.rules.unknown import explain as explain_unknown
+from foundry_doctor.rules.selection import fallback, rule_named, rules_for
 
 __all__ = ["HEDGE", "arbitrate", "diagnose", "run_rules"]
 
 logger = logger_for(__name__)
 
 _REQUEST_ID_HEADERS = ("apim-request-id", "x-request-id", "x-ms-request-id", "request-id")
-_RULES = tuple(rule for rule in CATALOGUE if rule is not FALLBACK)
 #: the hedge put before an Azure-specific finding when no host is known at all
 HEDGE = "If this is an Azure endpoint: "
 
@@ -65,6 +62,8 @@ def _facts(value: object) -> Facts:
     if isinstance(value, Facts):
         return value
     if isinstance(value, Mapping):
+        from foundry_doctor.facts.case_record import facts_from_case  # case records: on first use
+
         return facts_from_case(value)
     return Facts(auth=AuthFacts(observed=False))
 
@@ -72,10 +71,13 @@ def _facts(value: object) -> Facts:
 def run_rules(
     context: RuleContext, rules: Iterable[Rule] | None = None, *, static: bool = False
 ) -> list[Finding]:
-    """Every finding the rules (all but the fallback, by default) make of ``context`` (their
+    """Every finding the rules (by default all but the fallback that may apply, imported on
+    first use: see :mod:`foundry_doctor.rules.selection`) make of ``context`` (their
     ``static`` detectors when ``static``); a rule that raises is skipped and logged."""
+    if rules is None:
+        rules = _static_rules() if static else rules_for(context)
     findings: list[Finding] = []
-    for rule in _RULES if rules is None else rules:
+    for rule in rules:
         detector = rule.static if static else rule.detect
         if detector is None or (not static and not rule.applies(context)):
             continue
@@ -89,13 +91,20 @@ def run_rules(
     return findings
 
 
+def _static_rules() -> tuple[Rule, ...]:
+    """Every rule with a static detector (a configuration is judged by all of them)."""
+    from foundry_doctor.rules.catalogue import CATALOGUE
+
+    return tuple(rule for rule in CATALOGUE if rule.static is not None)
+
+
 def arbitrate(findings: Iterable[Finding], context: RuleContext) -> list[Finding]:
     """The findings worth telling, surest first: the first is the cause (when it is more than
     a note), the others each add an action it lacks."""
     stated = context.stated_causes
     kept: list[tuple[Finding, Rule]] = []
     for finding in findings:
-        rule = RULES_BY_KEY.get(finding.rule)
+        rule = rule_named(finding.rule)
         if rule is None:
             continue
         if rule.azure_only and context.host_kind == "other":
@@ -148,6 +157,8 @@ def _diagnose(context: RuleContext) -> Diagnosis:
     if ranked and ranked[0].tier >= Tier.POSSIBLE:
         primary, secondary = ranked[0], tuple(ranked[1:])
     else:
+        from foundry_doctor.rules.unknown import explain as explain_unknown  # the checklist
+
         primary = explain_unknown(context)
         secondary = tuple(finding for finding in ranked if finding.actions - primary.actions)
     return Diagnosis(
@@ -180,15 +191,16 @@ def _request_id(facts: Facts) -> str | None:
 
 def _last_resort(facts: Facts) -> Diagnosis:
     status = facts.status if isinstance(facts.status, int) else None
+    rule = fallback()
     return Diagnosis(
-        rule=FALLBACK.slug,
-        code=FALLBACK.code,
-        title=FALLBACK.title,
+        rule=rule.slug,
+        code=rule.code,
+        title=rule.title,
         explanation=(
             f"The {status if status is not None else 'failed'} response could not be analysed; "
             "check the credential, the endpoint and the deployment name of the call."
         ),
-        docs_url=FALLBACK.docs_url,
+        docs_url=rule.docs_url,
         status=status,
         case_id=facts.case_id if isinstance(facts.case_id, str) else None,
         confidence="low",

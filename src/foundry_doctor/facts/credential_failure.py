@@ -16,8 +16,6 @@ A chain's message lists each credential it tried as ``\\t<Name>: <message>`` (az
 so the links are found by the credential names, not by the layout.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from collections.abc import Iterable
@@ -228,7 +226,7 @@ class CredentialFailure(NamedTuple):
         tenant_id: str | None = None,
         client_id: str | None = None,
         environment: Iterable[str] = (),
-    ) -> CredentialFailure:
+    ) -> "CredentialFailure":
         """Read a credential's message. The chain's links and the ids are read from the raw
         text; everything kept is redacted and bounded first."""
         raw = _without_echoed_ids(text) if isinstance(text, str) else ""

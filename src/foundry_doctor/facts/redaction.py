@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import re
 
+from foundry_doctor._patterns import lazy
+
 __all__ = [
     "JWT_SHOWN",
     "REDACTED",
@@ -57,7 +59,7 @@ JWT_SHOWN = "<token>"
 #: which service messages point to)
 SHOWN_QUERY_NAMES: frozenset[str] = frozenset({"api-version", "linkid"})
 #: what a shown query value may look like (``2024-10-21``, ``2025-04-01-preview``, ``v1``)
-_SHOWN_QUERY_VALUE = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_SHOWN_QUERY_VALUE = lazy(r"[A-Za-z0-9._-]{1,64}")
 
 _MAX_URL = 4096
 _ELLIPSIS = "…"
@@ -65,7 +67,7 @@ _ELLIPSIS = "…"
 # --- what makes a name credential-ish ---------------------------------------------------------
 
 #: a name's words: ``apiKey`` -> api, key; ``client_secret`` -> client, secret
-_NAME_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_NAME_WORDS = lazy(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 #: a word ending so names a credential (``accesstoken``, ``AccountKey``, ``client_secret``)
 _SECRET_WORD_ENDINGS = (
     "key",
@@ -227,41 +229,41 @@ _PROSE_AFTER_SCHEME = frozenset(
 
 # --- patterns ---------------------------------------------------------------------------------
 
-_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
-_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})")
-_JWT = re.compile(
+_PERCENT = lazy(r"%[0-9A-Fa-f]{2}")
+_UNICODE_ESCAPE = lazy(r"\\u([0-9A-Fa-f]{4})")
+_JWT = lazy(
     r"eyJ[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]*){0,4}|eyJ[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]+){1,4}"
 )
 #: the part of a URL after ``://`` (the scheme before it never holds a secret); a quote ends it
 #: unless an '@' follows (a quote inside a password)
-_URL_TAIL = re.compile(r"://((?:[^\s<>\"'`]|[\"'`](?=[^\s<>]*@))+)")
+_URL_TAIL = lazy(r"://((?:[^\s<>\"'`]|[\"'`](?=[^\s<>]*@))+)")
 _URL_TRAILER = ".,;:!?)]}"
-_URL_WITH_EQUALS = re.compile(r"://[^\s<>\"'`=]*=")
+_URL_WITH_EQUALS = lazy(r"://[^\s<>\"'`=]*=")
 #: the part after ``://`` of a URL with nothing :func:`safe_url` would change but its path
 #: segments (which the run pass judges like any other text)
-_PLAIN_URL_TAIL = re.compile(
+_PLAIN_URL_TAIL = lazy(
     r"[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::[0-9]{1,5})?"
     r"(?:/[A-Za-z0-9._~!$*+,:()-]*)*(?:\?api-version=[A-Za-z0-9._-]{1,64})?[.,;:!)\]}]*"
 )
 #: ``?name=value`` / ``&name=value`` / ``#name=value`` anywhere (relative URLs, form bodies);
 #: not ``?name==`` (a JMESPath filter in an az command)
-_QUERY_PAIR = re.compile(r"([?&#])([A-Za-z0-9_.~%\[\]-]{1,64})=(?!=)([^&#\s\"'<>]*)")
+_QUERY_PAIR = lazy(r"([?&#])([A-Za-z0-9_.~%\[\]-]{1,64})=(?!=)([^&#\s\"'<>]*)")
 #: the user name of ``user:password@host`` (see :func:`_userinfos`)
-_USER = re.compile(r"(?://)?[A-Za-z0-9._%+-]{1,64}")
+_USER = lazy(r"(?://)?[A-Za-z0-9._%+-]{1,64}")
 _WORD_BREAKS = " \t\r\n<>"
-_COOKIE = re.compile(
+_COOKIE = lazy(
     r"(?i)\b((?:set-)?cookies?)(\\?[\"']?\s{0,3}[:=]\s{0,3})([^\s;\"'<>]*(?:;\s?[^\s;\"'<>]+)*)"
 )
 #: an ``Authorization`` scheme and the word after it, matched in lower-cased text
-_SCHEME_VALUE = re.compile(
+_SCHEME_VALUE = lazy(
     r"(bearer|basic|sharedkeylite|sharedkey|sharedaccesssignature|pop|ssws|hmac-sha256)"
     r"(\s+)([^\s\"'<>,;)\]]+)"
 )
-_XML_ELEMENT = re.compile(r"<([A-Za-z][\w.:-]{0,63})(\s[^<>]{0,200})?>([^<]{1,1024})</\1\s*>")
+_XML_ELEMENT = lazy(r"<([A-Za-z][\w.:-]{0,63})(\s[^<>]{0,200})?>([^<]{1,1024})</\1\s*>")
 #: where a ``name = value`` / ``"name": "value"`` / ``name provided: value`` may be
-_SEPARATOR = re.compile(r"[:=]|%3[Dd]")
+_SEPARATOR = lazy(r"[:=]|%3[Dd]")
 #: the value after a separator: quoted, escaped-quoted, in angle brackets, or a bare word
-_VALUE = re.compile(
+_VALUE = lazy(
     r"\s{0,3}(\\\"(?:(?!\\\")[^\n]){0,1024}\\\""
     r"|\"(?:[^\"\\\n]|\\.){0,1024}\""
     r"|'(?:[^'\\\n]|\\.){0,1024}'"
@@ -269,11 +271,11 @@ _VALUE = re.compile(
     r"|[^\s&;,\"'<>()\[\]{}`|\\]*)"
 )
 #: a name before a separator, read backwards: spaces, a closing quote (maybe escaped), the name
-_REVERSED_NAME = re.compile(r"[ \t]{0,3}(?:[\"']\\?)?([A-Za-z0-9_.-]{1,64})")
+_REVERSED_NAME = lazy(r"[ \t]{0,3}(?:[\"']\\?)?([A-Za-z0-9_.-]{1,64})")
 #: "key provided: ...": the word before the separator is not the name
 _VIA_WORDS = frozenset({"provided", "supplied", "given", "used", "sent", "value"})
 #: "The key 'abc' is invalid", "secret `abc` expired": a quoted value right after a name
-_QUOTED_AFTER_NAME = re.compile(
+_QUOTED_AFTER_NAME = lazy(
     r"([A-Za-z][A-Za-z0-9_.-]{0,63})(\s+(?:is\s+|was\s+)?)(['\"`])([^'\"`\n]{1,256})\3"
 )
 #: what a name must hold for that pass to look at it
@@ -288,23 +290,21 @@ _CREDENTIAL_STEMS = (
     "cookie",
     "assertion",
 )
-_OPENAI_KEY = re.compile(r"\bsk-[A-Za-z0-9_*-]{6,}")
+_OPENAI_KEY = lazy(r"\bsk-[A-Za-z0-9_*-]{6,}")
 #: a piece (between '/' and '.') long enough to be an opaque secret (see :func:`_is_opaque`)
-_LONG_PIECE = re.compile(r"[A-Za-z0-9+_~=%-]{16,}")
+_LONG_PIECE = lazy(r"[A-Za-z0-9+_~=%-]{16,}")
 #: the characters of a run that :func:`_is_opaque` judges as one: a path segment with its dots
 _SEGMENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+_~=%-.")
 
-_PLACEHOLDER = re.compile(r"<[a-z][a-z0-9 ._/-]{0,40}>")
+_PLACEHOLDER = lazy(r"<[a-z][a-z0-9 ._/-]{0,40}>")
 _HARMLESS_VALUES = frozenset(
     {"", "...", "…", "none", "null", "nil", "true", "false", "undefined", "empty", "n/a"}
 )
-_CODE_EXPRESSION = re.compile(
-    r"[A-Za-z_][A-Za-z0-9_]*(?:[._][A-Za-z0-9_]+)+|(?:[A-Z][a-z0-9]+){2,}"
-)
+_CODE_EXPRESSION = lazy(r"[A-Za-z_][A-Za-z0-9_]*(?:[._][A-Za-z0-9_]+)+|(?:[A-Z][a-z0-9]+){2,}")
 #: a credential class of azure-identity or an SDK ("Attempted credentials: EnvironmentCredential")
-_CREDENTIAL_CLASS = re.compile(r"(?:[A-Z][a-z]+)+Credentials?")
-_ENV_REFERENCE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_][A-Za-z0-9_]*%")
-_ERROR_CODE = re.compile(r"[A-Za-z]+(?:[_. -][A-Za-z]+)*|[0-9]{1,6}|[A-Z]{2,12}[0-9]{1,8}")
+_CREDENTIAL_CLASS = lazy(r"(?:[A-Z][a-z]+)+Credentials?")
+_ENV_REFERENCE = lazy(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_][A-Za-z0-9_]*%")
+_ERROR_CODE = lazy(r"[A-Za-z]+(?:[_. -][A-Za-z]+)*|[0-9]{1,6}|[A-Z]{2,12}[0-9]{1,8}")
 #: words that start prose after "token:" ("a fresh token: az account get-access-token")
 _PROSE_AFTER_COLON = frozenset(
     {
@@ -337,13 +337,13 @@ _PROSE_AFTER_COLON = frozenset(
     }
 )
 
-_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_GUID = lazy(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _GUID_LENGTH = 36
-_HEX = re.compile(r"[0-9a-fA-F]+")
-_DIGIT = re.compile(r"[0-9]")
-_CLASS_RUNS = re.compile(r"[a-z]+|[A-Z]+|[0-9]+")
-_WORD_RUNS = re.compile(r"[A-Za-z0-9]+")
-_SEPARATOR_CHARS = re.compile(r"[+_~=%-]")
+_HEX = lazy(r"[0-9a-fA-F]+")
+_DIGIT = lazy(r"[0-9]")
+_CLASS_RUNS = lazy(r"[a-z]+|[A-Z]+|[0-9]+")
+_WORD_RUNS = lazy(r"[A-Za-z0-9]+")
+_SEPARATOR_CHARS = lazy(r"[+_~=%-]")
 _OPAQUE_MIN = 16
 _OPAQUE_LONG = 32
 #: one word (no '-', '_' or '~' in it) this long with letters and digits is a key, not a name
@@ -353,12 +353,27 @@ _OPAQUE_RATIO = 0.3
 _OPAQUE_RATIO_LETTERS = 0.38
 
 #: short text that cannot hold a secret: words, numbers, dashes, dots, slashes, spaces
-_SHORT_TEXT = re.compile(r"(?![\s\S]*(?:[Bb]earer|BEARER|[Bb]asic|BASIC|eyJ|sk-))[\w .,/()'-]*")
+_SHORT_TEXT = lazy(r"(?![\s\S]*(?:[Bb]earer|BEARER|[Bb]asic|BASIC|eyJ|sk-))[\w .,/()'-]*")
+#: :data:`_SHORT_TEXT` for ASCII text, without the pattern: its characters, and the words it refuses
+_SHORT_TEXT_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ .,/()'-"
+)
+_SHORT_TEXT_WORDS = ("Bearer", "bearer", "BEARER", "Basic", "basic", "BASIC", "eyJ", "sk-")
 #: an e-mail address or upn; not the end of a URL's user info (``https://u:p/w@host``), which
 #: is a secret and :func:`quote` replaces
-_EMAIL = re.compile(r"(?<![\w.%+:/-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b")
+_EMAIL = lazy(r"(?<![\w.%+:/-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b")
 
 # --- the one function for shown text ----------------------------------------------------------
+
+
+def _is_short_text(text: str) -> bool:
+    """Whether :data:`_SHORT_TEXT` matches all of ``text``; ASCII text (the usual) is judged
+    by its characters, without compiling the pattern."""
+    if not text.isascii():
+        return _SHORT_TEXT().fullmatch(text) is not None
+    return _SHORT_TEXT_CHARS.issuperset(text) and not any(
+        word in text for word in _SHORT_TEXT_WORDS
+    )
 
 
 def quote(text: object, *, limit: int = 1000) -> str:
@@ -368,7 +383,7 @@ def quote(text: object, *, limit: int = 1000) -> str:
     Idempotent: quoting quoted text changes nothing. Never raises."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    if len(text) < _OPAQUE_MIN and _SHORT_TEXT.fullmatch(text):
+    if len(text) < _OPAQUE_MIN and _is_short_text(text):
         return text  # a word or two: no room for a secret without a name, scheme or '@' to it
     window = limit * 3 + 64
     cut = len(text) > window
@@ -400,11 +415,11 @@ def guard_text(text: object, *, limit: int = 4000) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + _ELLIPSIS
     if "eyJ" in text:
-        text = _JWT.sub(JWT_SHOWN, text)
+        text = _JWT().sub(JWT_SHOWN, text)
     if "://" in text and _urls_may_hide(text):
-        text = _URL_TAIL.sub(_url_in_text, text)
+        text = _URL_TAIL().sub(_url_in_text, text)
     if "sk-" in text:
-        text = _OPENAI_KEY.sub("sk-" + REDACTED, text)
+        text = _OPENAI_KEY().sub("sk-" + REDACTED, text)
     return text if text.isprintable() else printable(text)
 
 
@@ -427,10 +442,10 @@ def _decoded(text: str) -> str:
 
     for _ in range(3):
         before = text
-        if "%" in text and _PERCENT.search(text):
+        if "%" in text and _PERCENT().search(text):
             text = unquote(text, errors="replace")
         if "\\u" in text:
-            text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+            text = _UNICODE_ESCAPE().sub(lambda m: chr(int(m.group(1), 16)), text)
         if text == before:
             break
     return text
@@ -443,17 +458,17 @@ def scrub_secrets(text: str) -> str:
     Each pass runs only when a substring test says it may find something, so that the usual
     sentence costs a few of those tests and one scan for long runs."""
     if "eyJ" in text:
-        text = _JWT.sub(JWT_SHOWN, text)
+        text = _JWT().sub(JWT_SHOWN, text)
     urls = text.count("://")
     if urls and _urls_may_hide(text):
-        text = _URL_TAIL.sub(_url_in_text, text)
+        text = _URL_TAIL().sub(_url_in_text, text)
     if "@" in text:
         text = _userinfos(text)
     if "=" in text and ("?" in text or "&" in text or "#" in text):
-        text = _QUERY_PAIR.sub(_query_pair, text)
+        text = _QUERY_PAIR().sub(_query_pair, text)
     lowered = text.lower()
     if "cookie" in lowered:
-        text = _COOKIE.sub(_cookie, text)
+        text = _COOKIE().sub(_cookie, text)
         lowered = text.lower()
     if (
         "bearer" in lowered
@@ -465,15 +480,15 @@ def scrub_secrets(text: str) -> str:
     ):
         text = _scheme_values(text, lowered)
     if "</" in text:
-        text = _XML_ELEMENT.sub(_xml_element, text)
+        text = _XML_ELEMENT().sub(_xml_element, text)
     if "=" in text or "%3" in text or text.count(":") > urls:
         text = _assignments(text)
     if ("'" in text or '"' in text or "`" in text) and any(
         stem in lowered for stem in _CREDENTIAL_STEMS
     ):
-        text = _QUOTED_AFTER_NAME.sub(_quoted_after_name, text)
+        text = _QUOTED_AFTER_NAME().sub(_quoted_after_name, text)
     if "sk-" in text:
-        text = _OPENAI_KEY.sub("sk-" + REDACTED, text)
+        text = _OPENAI_KEY().sub("sk-" + REDACTED, text)
     return _opaque_runs(text)
 
 
@@ -499,12 +514,12 @@ def _urls_may_hide(text: str) -> bool:
     a query, a fragment, an escape or parameters (substring tests on the whole text first)."""
     if "@" in text or "?" in text or "#" in text or "%" in text or ";" in text:
         return True
-    return "=" in text and _URL_WITH_EQUALS.search(text) is not None
+    return "=" in text and _URL_WITH_EQUALS().search(text) is not None
 
 
 def _url_in_text(match: re.Match[str]) -> str:
     tail = match.group(1)
-    if _PLAIN_URL_TAIL.fullmatch(tail):
+    if _PLAIN_URL_TAIL().fullmatch(tail):
         return match.group(0)  # nothing to hide but key-like path segments: see the run pass
     stripped = tail.rstrip(_URL_TRAILER)
     shown = safe_url("x://" + stripped, limit=_MAX_URL)[len("x://") :]
@@ -526,7 +541,7 @@ def _userinfos(text: str) -> str:
                 spans.pop()
             word = text[start:at]
             colon = word.find(":")
-            user = _USER.fullmatch(word[:colon]) if colon > 0 else None
+            user = _USER().fullmatch(word[:colon]) if colon > 0 else None
             if user is not None and not word.startswith("//", colon + 1):
                 lead = 2 if word.startswith("//") else 0
                 spans.append((start + lead, at, REDACTED))
@@ -543,13 +558,13 @@ def _query_pair(match: re.Match[str]) -> str:
 
 def _query_value_shown(name: str, value: str) -> bool:
     return (
-        name.lower() in SHOWN_QUERY_NAMES and _SHOWN_QUERY_VALUE.fullmatch(value) is not None
-    ) or _PLACEHOLDER.fullmatch(value) is not None
+        name.lower() in SHOWN_QUERY_NAMES and _SHOWN_QUERY_VALUE().fullmatch(value) is not None
+    ) or _PLACEHOLDER().fullmatch(value) is not None
 
 
 def _cookie(match: re.Match[str]) -> str:
     value = match.group(3)
-    if not value or _PLACEHOLDER.fullmatch(value):
+    if not value or _PLACEHOLDER().fullmatch(value):
         return match.group(0)
     return f"{match.group(1)}{match.group(2)}{REDACTED}"
 
@@ -560,7 +575,7 @@ def _scheme_values(text: str, lowered: str) -> str:
     if len(lowered) != len(text):  # a character whose lower case is longer: match as is
         lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
     spans: list[tuple[int, int, str]] = []
-    for match in _SCHEME_VALUE.finditer(lowered):
+    for match in _SCHEME_VALUE().finditer(lowered):
         start = match.start()
         if start and (lowered[start - 1].isalnum() or lowered[start - 1] in "-_"):
             continue  # inside a word ("unpopular")
@@ -578,7 +593,7 @@ def _scheme_word_is_prose(value: str) -> bool:
     lowered = value.lower()
     if lowered in _PROSE_AFTER_SCHEME or lowered.rstrip(".") in _PROSE_AFTER_SCHEME:
         return True
-    if lowered in _AUTH_SCHEMES or _PLACEHOLDER.fullmatch(value):
+    if lowered in _AUTH_SCHEMES or _PLACEHOLDER().fullmatch(value):
         return True
     name, equals, _ = value.partition("=")
     # a challenge parameter: Bearer realm="", authorization_uri="https://..."
@@ -588,7 +603,7 @@ def _scheme_word_is_prose(value: str) -> bool:
 def _xml_element(match: re.Match[str]) -> str:
     tag, attributes, value = match.group(1), match.group(2) or "", match.group(3)
     kind = _name_kind(tag.rsplit(":", 1)[-1])
-    if kind == _NOT_A_NAME or (kind == _CODE_NAME and _ERROR_CODE.fullmatch(value.strip())):
+    if kind == _NOT_A_NAME or (kind == _CODE_NAME and _ERROR_CODE().fullmatch(value.strip())):
         return match.group(0)
     return f"<{tag}{attributes}>{REDACTED}</{tag}>"
 
@@ -602,10 +617,10 @@ def names_credential(name: str) -> bool:
 def _name_kind(name: str) -> int:
     """Whether ``name`` names a credential, a code (a credential unless it is an error code),
     or neither."""
-    words = [word.lower() for word in _NAME_WORDS.findall(name)]
+    words = [word.lower() for word in _NAME_WORDS().findall(name)]
     if not words or (len(words) > 1 and words[-1] in _NOT_SECRET_LAST_WORDS):
         return _NOT_A_NAME
-    if _CREDENTIAL_CLASS.fullmatch(name) and len(words) > 1:
+    if _CREDENTIAL_CLASS().fullmatch(name) and len(words) > 1:
         return _NOT_A_NAME  # a class: "EnvironmentCredential: EnvironmentCredential unavailable"
     kind = _NOT_A_NAME
     for word in words:
@@ -620,7 +635,7 @@ def _name_before(reversed_text: str, end: int) -> str:
     """The name that ends at ``end`` of the text (a closing quote and spaces skipped), read
     in the reversed text so that it is one anchored match."""
     size = len(reversed_text)
-    match = _REVERSED_NAME.match(reversed_text, size - end)
+    match = _REVERSED_NAME().match(reversed_text, size - end)
     if match is None:
         return ""
     name = match.group(1)[::-1].lstrip("0123456789_.-")
@@ -635,7 +650,7 @@ def _assignments(text: str) -> str:
     spans: list[tuple[int, int, str]] = []
     floor = 0
     reversed_text = ""
-    for separator in _SEPARATOR.finditer(text):
+    for separator in _SEPARATOR().finditer(text):
         start, end = separator.span()
         if start < floor or (text.startswith("//", end) and separator.group() == ":"):
             continue
@@ -643,7 +658,7 @@ def _assignments(text: str) -> str:
         kind = _name_kind(_name_before(reversed_text, start))
         if kind == _NOT_A_NAME:
             continue
-        match = _VALUE.match(text, end)
+        match = _VALUE().match(text, end)
         if match is None:
             continue
         value = match.group(1)
@@ -657,7 +672,7 @@ def _assignments(text: str) -> str:
         harmless = _harmless_value(
             inner, following, quoted=bool(mark), colon=":" in separator.group()
         )
-        if harmless or (kind == _CODE_NAME and _ERROR_CODE.fullmatch(inner.strip())):
+        if harmless or (kind == _CODE_NAME and _ERROR_CODE().fullmatch(inner.strip())):
             continue
         spans.append((match.start(1), match.end(1), f"{mark}{REDACTED}{mark}"))
         floor = match.end(1)
@@ -681,11 +696,11 @@ def _harmless_value(value: str, following: str, *, quoted: bool, colon: bool) ->
     lowered = stripped.lower()
     if lowered in _HARMLESS_VALUES or lowered in _AUTH_SCHEMES:
         return True
-    if _PLACEHOLDER.fullmatch(stripped) or set(stripped) <= {"*", "x", "X", "•", "."}:
+    if _PLACEHOLDER().fullmatch(stripped) or set(stripped) <= {"*", "x", "X", "•", "."}:
         return True
-    if not quoted and following in ("(", "[") and _CODE_EXPRESSION.fullmatch(stripped):
+    if not quoted and following in ("(", "[") and _CODE_EXPRESSION().fullmatch(stripped):
         return True
-    if _ENV_REFERENCE.fullmatch(stripped) or _CREDENTIAL_CLASS.fullmatch(stripped):
+    if _ENV_REFERENCE().fullmatch(stripped) or _CREDENTIAL_CLASS().fullmatch(stripped):
         return True
     return not quoted and colon and following == " " and lowered in _PROSE_AFTER_COLON
 
@@ -694,11 +709,11 @@ def _opaque_runs(text: str) -> str:
     """Each path segment (with its dots) that holds an opaque, key-like piece replaced."""
     spans: list[tuple[int, int, str]] = []
     floor = 0
-    for match in _LONG_PIECE.finditer(text):
+    for match in _LONG_PIECE().finditer(text):
         piece = match.group()
-        if len(piece) < _OPAQUE_LONG and (piece.isalpha() or _DIGIT.search(piece) is None):
+        if len(piece) < _OPAQUE_LONG and (piece.isalpha() or _DIGIT().search(piece) is None):
             continue  # a word such as cognitiveservices or credential_scopes
-        if len(piece) == _GUID_LENGTH and _GUID.fullmatch(piece):
+        if len(piece) == _GUID_LENGTH and _GUID().fullmatch(piece):
             continue
         start, end = match.span()
         if start < floor or not _is_opaque(piece):
@@ -720,11 +735,11 @@ def _is_opaque(segment: str) -> bool:
     for piece in segment.split(".") if "." in segment else (segment,):
         if len(piece) < _OPAQUE_MIN:
             continue
-        if len(piece) < _OPAQUE_LONG and _DIGIT.search(piece) is None:
+        if len(piece) < _OPAQUE_LONG and _DIGIT().search(piece) is None:
             continue  # a word such as cognitiveservices or credential_scopes
-        if _GUID.fullmatch(piece):
+        if _GUID().fullmatch(piece):
             continue
-        alnum = _SEPARATOR_CHARS.sub("", piece)
+        alnum = _SEPARATOR_CHARS().sub("", piece)
         length = len(alnum)
         if length < _OPAQUE_MIN:
             continue
@@ -732,8 +747,8 @@ def _is_opaque(segment: str) -> bool:
         if alnum.isdigit() or (letters_only and length < _OPAQUE_LONG):
             continue
         # changes of character class inside each word (a '-', '_' or '~' starts a new word)
-        words = _WORD_RUNS.findall(piece)
-        changes = len(_CLASS_RUNS.findall(piece)) - len(words)
+        words = _WORD_RUNS().findall(piece)
+        changes = len(_CLASS_RUNS().findall(piece)) - len(words)
         ratio = changes / (length - 1)
         if letters_only:  # random letters change case about every other one, codes do not
             if ratio >= _OPAQUE_RATIO_LETTERS:
@@ -741,7 +756,7 @@ def _is_opaque(segment: str) -> bool:
             continue
         if ratio >= _OPAQUE_RATIO:
             return True
-        if length >= _OPAQUE_LONG and _HEX.fullmatch(alnum):
+        if length >= _OPAQUE_LONG and _HEX().fullmatch(alnum):
             return True
         longest = max(words, key=len)
         if len(longest) >= _OPAQUE_WORD and not longest.isalpha() and not longest.isdigit():
@@ -751,13 +766,14 @@ def _is_opaque(segment: str) -> bool:
 
 # --- URLs -------------------------------------------------------------------------------------
 
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,15})://")
-_HOST = re.compile(r"[\w~-][\w.~-]{0,252}|\[[0-9A-Fa-f:.]{2,45}(?:%(?:25)?[\w.~-]{1,16})?\]")
-_PORT = re.compile(r"[0-9]{1,5}")
-_QUERY_NAME = re.compile(r"[A-Za-z0-9_.~%\[\]-]{1,64}")
-_LONE_API_VERSION = re.compile(r"api-version=[A-Za-z0-9._-]{1,64}")
-_ANCHOR = re.compile(r"[A-Za-z][A-Za-z0-9._~-]{0,63}")
-_IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+_SCHEME = lazy(r"([A-Za-z][A-Za-z0-9+.-]{0,15})://")
+_HOST = lazy(r"[\w~-][\w.~-]{0,252}|\[[0-9A-Fa-f:.]{2,45}(?:%(?:25)?[\w.~-]{1,16})?\]")
+_PORT = lazy(r"[0-9]{1,5}")
+_QUERY_NAME = lazy(r"[A-Za-z0-9_.~%\[\]-]{1,64}")
+_LONE_API_VERSION = lazy(r"api-version=[A-Za-z0-9._-]{1,64}")
+_ANCHOR = lazy(r"[A-Za-z][A-Za-z0-9._~-]{0,63}")
+#: the characters of an ASCII host name :data:`_HOST` accepts
+_HOST_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.~-")
 
 
 def safe_url(url: object, *, limit: int = 300) -> str:
@@ -768,7 +784,7 @@ def safe_url(url: object, *, limit: int = 300) -> str:
         return ""
     text = url.strip()[:_MAX_URL]
     prefix = ""
-    scheme = _SCHEME.match(text)
+    scheme = _SCHEME().match(text)
     if scheme is not None:
         prefix, rest = f"{scheme.group(1).lower()}://", text[scheme.end() :]
     elif text.startswith("//"):
@@ -786,7 +802,7 @@ def safe_url(url: object, *, limit: int = 300) -> str:
         items = [_safe_query_item(item) for item in query.split("&") if item]
         if items:
             shown += "?" + "&".join(items)
-    if fragment and _ANCHOR.fullmatch(fragment):
+    if fragment and _ANCHOR().fullmatch(fragment):
         shown += "#" + fragment  # a heading in a page; any other fragment may hold a token
     shown = _url_printable(shown)
     if len(shown) > limit:
@@ -801,10 +817,10 @@ def keepable_url(url: str) -> tuple[str, bool]:
     holds a key-like segment."""
     if "@" not in url and "#" not in url:  # the usual URL: nothing to take out but the query
         before, question, query = url.partition("?")
-        if not question or _LONE_API_VERSION.fullmatch(query):
-            return url, _LONG_PIECE.search(before) is None or _opaque_runs(before) == before
+        if not question or _LONE_API_VERSION().fullmatch(query):
+            return url, _LONG_PIECE().search(before) is None or _opaque_runs(before) == before
     prefix = ""
-    scheme = _SCHEME.match(url)
+    scheme = _SCHEME().match(url)
     if scheme is not None:
         prefix, rest = url[: scheme.end()], url[scheme.end() :]
     elif url.startswith("//"):
@@ -826,7 +842,7 @@ def keepable_url(url: str) -> tuple[str, bool]:
     if question:
         items = (_safe_query_item(item) for item in query.split("&") if item)
         rest = before + question + "&".join(items)
-    keep = _LONG_PIECE.search(before) is None or _opaque_runs(before) == before
+    keep = _LONG_PIECE().search(before) is None or _opaque_runs(before) == before
     return prefix + rest, keep
 
 
@@ -842,7 +858,7 @@ def _authority(rest: str) -> tuple[str, str]:
     """``(host[:port] as shown, the rest after the authority)``; user info dropped."""
     end = _authority_end(rest)
     authority, tail = rest[:end], rest[end:]
-    if "%" in authority and _PERCENT.search(authority):
+    if "%" in authority and _PERCENT().search(authority):
         from urllib.parse import unquote
 
         authority = unquote(authority, errors="replace")
@@ -867,10 +883,26 @@ def _suspect_authority(authority: str) -> bool:
     """An authority that cannot be a host: a non-numeric port, or no dot in a name that is not
     ``localhost`` (``user`` of ``https://user/pass@host``)."""
     host, colon, port = authority.rpartition(":") if not authority.startswith("[") else ("", "", "")
-    if colon and not _PORT.fullmatch(port):
+    if colon and not _PORT().fullmatch(port):
         return True
     name = host if colon else authority
     return bool(name) and "." not in name and name.lower() != "localhost" and ":" not in name
+
+
+def _is_host(host: str) -> bool:
+    """Whether :data:`_HOST` matches all of ``host``; an ASCII name (the usual) is judged by
+    its characters, without compiling the pattern."""
+    if host.isascii() and not host.startswith("["):
+        return 0 < len(host) <= 253 and host[0] != "." and _HOST_NAME_CHARS.issuperset(host)
+    return _HOST().fullmatch(host) is not None
+
+
+def _is_ipv4(host: str) -> bool:
+    """Whether ``host`` is four dotted numbers of one to three ASCII digits each."""
+    parts = host.split(".")
+    return len(parts) == 4 and all(
+        0 < len(part) <= 3 and part.isascii() and part.isdigit() for part in parts
+    )
 
 
 def _safe_host_port(authority: str) -> str:
@@ -887,14 +919,14 @@ def _safe_host_port(authority: str) -> str:
     host = host.lower()
     if not host:
         shown = ""
-    elif _HOST.fullmatch(host) is None:
+    elif not _is_host(host):
         shown = "<invalid-host>"
-    elif host.startswith("[") or _IPV4.fullmatch(host):
+    elif host.startswith("[") or _is_ipv4(host):
         shown = host
     else:
         shown = ".".join(REDACTED if _is_opaque(label) else label for label in host.split("."))
     if port:
-        shown += ":" + (port if _PORT.fullmatch(port) else REDACTED)
+        shown += ":" + (port if _PORT().fullmatch(port) else REDACTED)
     return shown
 
 
@@ -920,7 +952,7 @@ def _safe_parameters(segment: str) -> str:
     shown = [head]
     for parameter in parameters:
         name, equals, value = parameter.partition("=")
-        safe_name = name if _QUERY_NAME.fullmatch(name) else REDACTED
+        safe_name = name if _QUERY_NAME().fullmatch(name) else REDACTED
         shown.append(f"{safe_name}={REDACTED if value else ''}" if equals else safe_name)
     return ";".join(shown)
 
@@ -929,9 +961,9 @@ def _safe_query_item(item: str) -> str:
     name, equals, value = item.partition("=")
     if not equals:
         return REDACTED
-    if _query_value_shown(_unquoted(name), value) or (not value and _QUERY_NAME.fullmatch(name)):
+    if _query_value_shown(_unquoted(name), value) or (not value and _QUERY_NAME().fullmatch(name)):
         return item
-    safe_name = name if _QUERY_NAME.fullmatch(name) else REDACTED
+    safe_name = name if _QUERY_NAME().fullmatch(name) else REDACTED
     return f"{safe_name}={REDACTED}"
 
 
@@ -958,9 +990,9 @@ def _url_printable(url: str) -> str:
 
 def looks_personal(text: str) -> bool:
     """Whether ``text`` holds something that names a person (an e-mail address or upn)."""
-    return _EMAIL.search(text) is not None
+    return "@" in text and _EMAIL().search(text) is not None
 
 
 def redact_personal(text: str) -> str:
     """``text`` with e-mail addresses and upns replaced by ``<user>``."""
-    return _EMAIL.sub("<user>", text)
+    return _EMAIL().sub("<user>", text) if "@" in text else text

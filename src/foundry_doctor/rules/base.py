@@ -46,6 +46,17 @@ class Claims(NamedTuple):
     def status_fits(self, status: int | None) -> bool:
         return status is None or not self.statuses or status in self.statuses
 
+    def admit(self, *, failed: bool, reached: bool, status: int | None) -> bool:
+        """Whether a rule with these claims is asked about a failure at all (``failed``: a
+        credential could not get a token; ``reached``: the service answered, with
+        ``status``): its statuses fit the response, and a failure before any request is
+        judged only by rules that claim such failures."""
+        if failed:
+            return self.before_request
+        if not reached or not self.after_request:
+            return False  # no answer to judge, or a rule of token failures alone
+        return self.status_fits(status)
+
 
 def claims(
     *statuses: int,
@@ -115,14 +126,12 @@ class Rule(NamedTuple):
         )
 
     def applies(self, ctx: RuleContext) -> bool:
-        """Whether this rule is asked about these facts at all: its statuses fit the
-        response, and a failure before any request is judged only by rules that claim such
-        failures."""
-        if ctx.credential_failure is not None:
-            return self.claims.before_request
-        if not ctx.reached_service or not self.claims.after_request:
-            return False  # no answer to judge, or a rule of token failures alone
-        return self.claims.status_fits(ctx.status)
+        """Whether this rule is asked about these facts at all (see :meth:`Claims.admit`)."""
+        return self.claims.admit(
+            failed=ctx.credential_failure is not None,
+            reached=ctx.reached_service,
+            status=ctx.status,
+        )
 
     def check(self, facts: Facts, *, include_personal: bool = False) -> Finding | None:
         """Run this rule alone on ``facts``, as the engine asks it (for tests and tools; the

@@ -2,7 +2,11 @@
 
 Rules are discovered: every module of this package that declares a ``RULE`` is one. Adding a
 rule costs its module, its cases file (``tests/unit/rules/cases/<slug>.jsonl``) and the
-regenerated reference (``foundry-doctor rules --markdown > docs/rules.md``), nothing else.
+regenerated reference and index (``foundry-doctor rules --markdown > docs/rules.md``,
+``foundry-doctor rules --index > src/foundry_doctor/rules/index.py``), nothing else.
+
+Importing this module imports every rule; the engine does not: it asks :mod:`.selection` for
+the rules that may answer one failure, and only those are imported.
 """
 
 from __future__ import annotations

@@ -174,7 +174,7 @@ _SOURCES: tuple[tuple[Meaning, tuple[str, ...], str], ...] = (
     ),
     (
         Meaning.PERMISSION_DENIED,
-        ("not have", "n't have", "lacks", "authorized", "insufficient", "permission", "ensure"),
+        ("not have", "n't have", "lacks", "not authorized", "insufficient", "permission", "ensure"),
         r"does not have (?:access|permission|authorization|the required)"
         r"|doesn'?t have (?:access|permission|authorization)"
         r"|lacks the required (?:data )?action|not authorized to perform"
