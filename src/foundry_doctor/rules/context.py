@@ -55,6 +55,9 @@ _STATUS_OF_CODE = {
 }
 
 
+#: what OpenAI's platform writes into its own error messages (its key page), lower-cased
+_PLATFORM_SIGNATURE = "platform.openai.com"
+
 class RuleContext:
     """One failed call as the rules see it: the :class:`Facts` plus what is derived from them.
 
@@ -223,6 +226,15 @@ class RuleContext:
     @property
     def family(self) -> str | None:
         return self.site.family if self.site is not None else None
+
+    @property
+    def openai_platform(self) -> bool:
+        """The answer came from OpenAI's own platform: the host is api.openai.com, or no host
+        is known and the message links the platform's key page (``platform.openai.com``), as
+        OpenAI's 401s do and no Azure service's do (cases openaidotnet148, dify144)."""
+        if self.family == "openai-platform":
+            return True
+        return self.site is None and _PLATFORM_SIGNATURE in self.body.text
 
     @property
     def cloud(self) -> CloudName:

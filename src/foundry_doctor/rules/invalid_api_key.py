@@ -16,6 +16,8 @@ def detect(ctx: RuleContext) -> Finding | None:
         return None  # a token in the key header: credential-in-wrong-header
     if ctx.auth_known and not ctx.auth.key_headers:
         return None  # no key went out: nothing at all (token-missing) or only a token
+    if ctx.site is None and ctx.openai_platform:
+        return None  # OpenAI's platform refused it (its message says so): it never reached Azure
     resource = ctx.resource
     host = ctx.site.host if ctx.site is not None else None
     explanation = (
