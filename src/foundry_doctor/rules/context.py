@@ -348,10 +348,12 @@ class RuleContext:
 
     @property
     def sent_nothing(self) -> bool:
-        """Known for sure that the request carried no credential at all."""
+        """Known for sure that the request carried no credential at all: seen so, or, with
+        the headers unseen, nothing was configured to send (``credential`` ``"none"``)."""
+        if not self.auth_known:
+            return self.credential == "none"
         return (
-            self.auth_known
-            and self.bearer is None
+            self.bearer is None
             and not self.api_key_sent
             and not self.auth.x_api_key
             and not self.auth.subscription_key

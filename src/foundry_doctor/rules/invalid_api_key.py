@@ -14,7 +14,7 @@ def detect(ctx: RuleContext) -> Finding | None:
         return None
     if ctx.credential == "token" and ctx.bearer != "opaque":
         return None  # a token in the key header: credential-in-wrong-header
-    if ctx.auth_known and not ctx.auth.key_headers:
+    if ctx.sent_nothing or (ctx.auth_known and not ctx.auth.key_headers):
         return None  # no key went out: nothing at all (token-missing) or only a token
     if ctx.site is None and ctx.openai_platform:
         return None  # OpenAI's platform refused it (its message says so): it never reached Azure
