@@ -4,7 +4,8 @@ The public corpora live next to the repository (``../shared/cases/public.jsonl``
 ``public-2026.jsonl``); the extra held-out cases written for this test suite live in
 ``tests/unit/cases_extra.jsonl`` (each with a ``notes`` field naming the knowledge-file fact it
 rests on), and a second, independent held-out set in ``tests/unit/cases_heldout_2.jsonl``,
-written from the knowledge files and SDK sources before the rules were read. The token-acquisition corpus (``public-token.jsonl``) is held to the same: each
+written from the knowledge files and SDK sources before the rules were read. The
+token-acquisition corpus (``public-token.jsonl``) is held to the same: each
 record names its cause, invents no HTTP status (nothing reached the service), and its
 credential's text alone - pasted, as ``diagnose_text`` reads it - never makes a tenant mismatch
 of Entra ID's boilerplate.

@@ -58,6 +58,7 @@ _STATUS_OF_CODE = {
 #: what OpenAI's platform writes into its own error messages (its key page), lower-cased
 _PLATFORM_SIGNATURE = "platform.openai.com"
 
+
 class RuleContext:
     """One failed call as the rules see it: the :class:`Facts` plus what is derived from them.
 
