@@ -229,6 +229,16 @@ class RuleContext:
         return self.site.family if self.site is not None else None
 
     @property
+    def key_refusal_labelled_permission(self) -> bool:
+        """A 401 whose only word is the reason 'PermissionDenied' (no body) for a request that
+        carried a key and no token: .NET's SDK labels the invalid-key 401 so (wire.md A.2), and a
+        key is never judged by roles (roles.md section 4)."""
+        if not self.body.is_empty or not self.says(Meaning.PERMISSION_DENIED):
+            return False
+        key = self.api_key_sent or (not self.auth_known and self.credential == "api-key")
+        return key and self.bearer is None
+
+    @property
     def openai_platform(self) -> bool:
         """The answer came from OpenAI's own platform: the host is api.openai.com, or no host
         is known and the message links the platform's key page (``platform.openai.com``), as
