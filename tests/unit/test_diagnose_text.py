@@ -90,3 +90,11 @@ def test_an_html_404_page_is_not_a_network_refusal() -> None:
         "<body><h2>404 - File or directory not found.</h2></body></html>"
     )
     assert diagnosis.rule != "network-access-denied"
+
+
+def test_a_v1_path_named_in_the_message_still_counts() -> None:
+    diagnosis = diagnose_text(
+        "Error code: 400 - {'error': {'code': 'BadRequest', 'message': 'api-version query "
+        "parameter is not allowed when using /openai/v1/ path'}}"
+    )
+    assert diagnosis.rule == "api-version-unsupported"

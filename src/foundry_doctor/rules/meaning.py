@@ -331,7 +331,12 @@ _LOCATION_SOURCE = r"(?:\b[a-z][a-z0-9+.-]*://|(?<![\w.~])/)[^\s\"'<>()]*/[^\s\"
 
 
 def _without_locations(text: str) -> str:
-    return _regex("location", _LOCATION_SOURCE).sub(" <url> ", text)
+    return _regex("location", _LOCATION_SOURCE).sub(_location_mark, text)
+
+
+def _location_mark(match: re.Match[str]) -> str:
+    # a message may name the v1 path itself ("... not allowed when using /openai/v1 path")
+    return " /v1 " if "/v1" in match.group(0) else " <url> "
 
 
 def _is_catch_all(text: str) -> bool:
