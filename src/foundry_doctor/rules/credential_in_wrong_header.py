@@ -200,7 +200,8 @@ def _key_answered_as_token(ctx: RuleContext) -> Finding | None:
         "bearer token it cannot accept. A key in "
         + " or ".join(header_label(h) for h in read or ("api-key",))
         + " gets an answer about the key; this answer means the key went out as "
-        "'Authorization: Bearer <key>' and was validated as an Entra ID token.",
+        "'Authorization: Bearer <key>' and was validated as an Entra ID token (or, if the "
+        "variable meant to hold the key was empty, that nothing went out at all).",
         tier=Tier.LIKELY,
         evidence=(
             Evidence("credential configured", "api-key"),
