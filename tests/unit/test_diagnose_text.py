@@ -64,3 +64,37 @@ def test_key_disabled_from_dotnet() -> None:
 def test_garbage() -> None:
     for text in ("", "\x00", "{" * 10_000, "x" * 1_000_000):
         assert diagnose_text(text).rule == "unknown"
+
+
+def test_a_url_in_the_text_is_not_what_the_service_said() -> None:
+    # "deployments/.../completions": 404 Not Found reads like "deployment ... not found"; the URL
+    # is where the call went, and its path mixes /v1 with /deployments/<name>
+    diagnosis = diagnose_text(
+        'POST "https://myres.openai.azure.com/openai/v1/deployments/gpt-4o/chat/completions": '
+        "404 Not Found"
+    )
+    assert diagnosis.rule == "endpoint-path-wrong"
+
+
+def test_a_model_version_as_api_version_in_a_quoted_url() -> None:
+    diagnosis = diagnose_text(
+        "HTTP 404 from https://myres.openai.azure.com/openai/deployments/gpt-4o/chat/completions"
+        "?api-version=2024-08-06: Resource not found"
+    )
+    assert diagnosis.rule == "api-version-unsupported"
+
+
+def test_an_html_404_page_is_not_a_network_refusal() -> None:
+    diagnosis = diagnose_text(
+        "<!DOCTYPE html><html><head><title>404 - File or directory not found.</title></head>"
+        "<body><h2>404 - File or directory not found.</h2></body></html>"
+    )
+    assert diagnosis.rule != "network-access-denied"
+
+
+def test_a_v1_path_named_in_the_message_still_counts() -> None:
+    diagnosis = diagnose_text(
+        "Error code: 400 - {'error': {'code': 'BadRequest', 'message': 'api-version query "
+        "parameter is not allowed when using /openai/v1/ path'}}"
+    )
+    assert diagnosis.rule == "api-version-unsupported"

@@ -106,3 +106,26 @@ def test_odd_records_never_raise(record: dict[str, Any]) -> None:
 
 def test_not_a_mapping() -> None:
     assert Facts.from_case([1, 2]).status is None  # type: ignore[arg-type]
+
+
+def test_a_url_quoted_in_the_body_stands_in_for_a_missing_request_url() -> None:
+    quoted = "https://myres.openai.azure.com/openai/v1/deployments/gpt-4o/chat/completions"
+    facts = Facts.from_case(
+        {"response": {"status": 404, "body": f'POST "{quoted}": 404 Not Found'}}
+    )
+    assert facts.url == quoted
+
+
+def test_a_recorded_url_wins_and_links_to_docs_are_no_request_url() -> None:
+    recorded = "https://myres.openai.azure.com/openai/v1/chat/completions"
+    body = "Rejected: https://myres.openai.azure.com/openai/deployments/x/chat/completions"
+    facts = Facts.from_case({"request": {"url": recorded}, "response": {"body": body}})
+    assert facts.url == recorded
+    docs = Facts.from_case(
+        {
+            "response": {
+                "body": "see https://aka.ms/FoundryPermissions and https://platform.openai.com/account/api-keys"
+            }
+        }
+    )
+    assert docs.url is None

@@ -231,13 +231,19 @@ def _read(record: Mapping[str, Any]) -> Facts:
     failure = _credential_failure(record, request, status, body)
     if failure is not None:
         status, body = None, None  # nothing reached the service: no status, no service body
+    url = _text(pick(request, "url"))
+    if url is None and body is not None:
+        # a tool's message that names the URL it called (read only when it is needed)
+        from foundry_doctor.facts.pasted_text import quoted_request_url
+
+        url = quoted_request_url(body)
     return Facts(
         client=_text(_get(record, "client"), 128),
         endpoint=_text(_get(record, "endpoint")),
         credential=_credential(_get(record, "credential")),
         scopes=_scopes(_get(record, "scopes")),
         method=method.upper() if method else None,
-        url=_text(pick(request, "url")),
+        url=url,
         model=_text(pick(request, "model"), 256),
         auth=_auth(request),
         status=status,

@@ -23,7 +23,7 @@ from foundry_doctor.facts.observation import AuthFacts, Facts, capped_body
 from foundry_doctor.facts.redaction import safe_url, scrub_secrets
 from foundry_doctor.facts.tokens import TokenClaims, decode_claims
 
-__all__ = ["facts_from_text"]
+__all__ = ["facts_from_text", "quoted_request_url"]
 
 _MAX_TEXT = 256 * 1024
 _MAX_LITERAL = 64 * 1024
@@ -239,6 +239,16 @@ def _plain_message(text: str) -> str | None:
         return None
     # the last lines of a traceback carry the message; keep them bounded
     return "\n".join(lines[-20:])[:8192]
+
+
+def quoted_request_url(text: str) -> str | None:
+    """The request URL a message quotes (an operation URL on a host of a known family), for a
+    record that keeps the message but not the URL; ``None`` when it quotes none."""
+    url, _ = _targets(text[:_MAX_TEXT])
+    if url is None:
+        return None
+    info = classify_endpoint(url)
+    return safe_url(url, limit=2048) if info is not None and info.family != "unknown" else None
 
 
 def _targets(text: str) -> tuple[str | None, str | None]:

@@ -687,6 +687,31 @@ CREDENTIAL_TEXTS: tuple[CredentialText, ...] = (
         True,
         "the Azure CLI is installed but nobody is signed in",
     ),
+    # the same credential in .NET ("... to set up account") and JavaScript
+    CredentialText(
+        "please run 'az login' to set up account",
+        "signed-out",
+        "AzureCliCredential",
+        True,
+        "the Azure CLI is installed but nobody is signed in",
+        (s.OTHER_IDENTITY_LIBRARIES,),
+    ),
+    CredentialText(
+        "please run 'az login' from a command prompt",
+        "signed-out",
+        "AzureCliCredential",
+        True,
+        "the Azure CLI is installed but nobody is signed in",
+        (s.OTHER_IDENTITY_LIBRARIES,),
+    ),
+    CredentialText(
+        "azure cli not installed",
+        "tool-missing",
+        "AzureCliCredential",
+        True,
+        "the Azure CLI is not installed",
+        (s.OTHER_IDENTITY_LIBRARIES,),
+    ),
     CredentialText(
         "interactive authentication is needed",
         "sign-in-needed",

@@ -362,6 +362,13 @@ WORKLOAD_FEDERATION = Source(
     "external-secrets/external-secrets#2783",
     "entra.md",
 )
+OTHER_IDENTITY_LIBRARIES = Source(
+    "OTHER-IDENTITY-SRC",
+    "Azure/azure-sdk-for-net sdk/identity/Azure.Identity/src/Credentials/AzureCliCredential.cs "
+    "(AzureCLINotInstalled, AzNotLogIn); Azure/azure-sdk-for-js "
+    "sdk/identity/identity/src/credentials/azureCliCredential.ts (the login error)",
+    "SDK source (the same credentials in .NET and JavaScript)",
+)
 CLI_SIGN_IN = Source(
     "CLI-SIGN-IN",
     "Azure/azure-cli#31703, #21519, #31959; MicrosoftDocs/executable-docs#667; "

@@ -241,10 +241,11 @@ def _migration_line(ctx: RuleContext) -> str:
 
 
 def _openai_platform(ctx: RuleContext) -> Finding | None:
-    if ctx.family != "openai-platform" or ctx.status not in (None, 401):
+    if not ctx.openai_platform or ctx.status not in (None, 401):
         return None
     sent = (ctx.auth_known and not ctx.sent_nothing) or (
-        not ctx.auth_known and ctx.credential in ("api-key", "token")
+        not ctx.auth_known
+        and (ctx.credential in ("api-key", "token") or ctx.says(Meaning.KEY_REJECTED))
     )
     if not sent or not (ctx.says(Meaning.KEY_REJECTED) or ctx.body_is_silent):
         return None
@@ -256,7 +257,13 @@ def _openai_platform(ctx: RuleContext) -> Finding | None:
         "of being pointed at Azure.",
         tier=Tier.STRONG,
         evidence=(
-            Evidence("endpoint host", "api.openai.com", expected="<resource>.openai.azure.com"),
+            Evidence("endpoint host", "api.openai.com", expected="<resource>.openai.azure.com")
+            if ctx.family == "openai-platform"
+            else Evidence(
+                "answered by",
+                "OpenAI's platform (its message points to platform.openai.com)",
+                expected="the Azure resource",
+            ),
             ctx.message_evidence(),
         ),
         fix=(
@@ -337,7 +344,8 @@ RULE = Rule(
     detection=(
         "The configured endpoint's route (matched against the service tables) against the "
         "endpoint shape the client kind expects; an Azure OpenAI route requested from a "
-        "serverless, managed-compute or GitHub Models host; a key refused by api.openai.com."
+        "serverless, managed-compute or GitHub Models host; a key refused by api.openai.com "
+        "(known from the host, or from a message that is the platform's own)."
     ),
     remedy="Give the client the endpoint of its own shape for the resource (shown in the fix).",
     example=(

@@ -55,6 +55,10 @@ _STATUS_OF_CODE = {
 }
 
 
+#: what OpenAI's platform writes into its own error messages (its key page), lower-cased
+_PLATFORM_SIGNATURE = "platform.openai.com"
+
+
 class RuleContext:
     """One failed call as the rules see it: the :class:`Facts` plus what is derived from them.
 
@@ -225,6 +229,25 @@ class RuleContext:
         return self.site.family if self.site is not None else None
 
     @property
+    def key_refusal_labelled_permission(self) -> bool:
+        """A 401 whose only word is the reason 'PermissionDenied' (no body) for a request that
+        carried a key and no token: .NET's SDK labels the invalid-key 401 so (wire.md A.2), and a
+        key is never judged by roles (roles.md section 4)."""
+        if not self.body.is_empty or not self.says(Meaning.PERMISSION_DENIED):
+            return False
+        key = self.api_key_sent or (not self.auth_known and self.credential == "api-key")
+        return key and self.bearer is None
+
+    @property
+    def openai_platform(self) -> bool:
+        """The answer came from OpenAI's own platform: the host is api.openai.com, or no host
+        is known and the message links the platform's key page (``platform.openai.com``), as
+        OpenAI's 401s do and no Azure service's do (cases openaidotnet148, dify144)."""
+        if self.family == "openai-platform":
+            return True
+        return self.site is None and _PLATFORM_SIGNATURE in self.body.text
+
+    @property
     def cloud(self) -> CloudName:
         return self.site.cloud if self.site is not None else "public"
 
@@ -336,10 +359,12 @@ class RuleContext:
 
     @property
     def sent_nothing(self) -> bool:
-        """Known for sure that the request carried no credential at all."""
+        """Known for sure that the request carried no credential at all: seen so, or, with
+        the headers unseen, nothing was configured to send (``credential`` ``"none"``)."""
+        if not self.auth_known:
+            return self.credential == "none"
         return (
-            self.auth_known
-            and self.bearer is None
+            self.bearer is None
             and not self.api_key_sent
             and not self.auth.x_api_key
             and not self.auth.subscription_key

@@ -108,15 +108,19 @@ def _api_key_held(ctx: RuleContext) -> str:
 def _key_where_only_tokens_count(ctx: RuleContext) -> Finding | None:
     if not ctx.on_project or ctx.bearer == "jwt":
         return None
-    if not (ctx.api_key_sent or ctx.auth.x_api_key or ctx.bearer == "opaque"):
+    seen = ctx.api_key_sent or ctx.auth.x_api_key or ctx.bearer == "opaque"
+    # headers unseen, but the client was given a key: whichever header carried it, no token
+    configured = not ctx.auth_known and ctx.credential == "api-key"
+    if not (seen or configured):
         return None
     if not (ctx.says(Meaning.TOKEN_REJECTED) or ctx.body_is_silent):
         return None
     return RULE.finding(
         "Foundry project endpoints take Entra ID tokens only: an API key is not read there, "
         "whichever header carries it, and the request carried no token.",
-        tier=Tier.STRONG,
+        tier=Tier.STRONG if seen else Tier.LIKELY,
         evidence=(
+            Evidence("credential configured", "api-key") if configured else None,
             Evidence("api-key header", "sent") if ctx.api_key_sent else None,
             Evidence("Authorization header", "a non-JWT value (a key)")
             if ctx.bearer == "opaque"
@@ -173,6 +177,39 @@ def _key_as_bearer(ctx: RuleContext) -> Finding | None:
             ctx.message_evidence(),
         ),
         fix=fix,
+        actions=(actions.CREDENTIAL_HEADER,),
+    )
+
+
+def _key_answered_as_token(ctx: RuleContext) -> Finding | None:
+    """A key configured, the request's headers unseen, and the answer the one a bearer token
+    gets: with a key in 'api-key' the service answers about the key, so it went out as a
+    bearer token (wire.md A.1, A.2)."""
+    if ctx.auth_known or ctx.credential != "api-key" or ctx.client == "openai.OpenAI":
+        return None
+    if ctx.spec.kind != "http" and "authorization" not in ctx.spec.key_headers:
+        return None  # this client puts a key in its key header only (AzureOpenAI: 'api-key')
+    if ctx.on_project or not ctx.says(Meaning.TOKEN_REJECTED):
+        return None
+    route = _route(ctx)
+    read = _key_headers_read(ctx, route)
+    if "authorization" in read or ctx.family in ("apim", "unknown"):
+        return None  # these read a key as a bearer token (or are a gateway's business)
+    return RULE.finding(
+        "The client was configured with an API key, yet the service answered as it does to a "
+        "bearer token it cannot accept. A key in "
+        + " or ".join(header_label(h) for h in read or ("api-key",))
+        + " gets an answer about the key; this answer means the key went out as "
+        "'Authorization: Bearer <key>' and was validated as an Entra ID token (or, if the "
+        "variable meant to hold the key was empty, that nothing went out at all).",
+        tier=Tier.LIKELY,
+        evidence=(
+            Evidence("credential configured", "api-key"),
+            Evidence("request headers", "not seen", expected="the key in a key header"),
+            ctx.message_evidence(),
+        ),
+        fix=[_key_fix(ctx, route)],
+        missing_facts=("which headers the request carried (Authorization, api-key)",),
         actions=(actions.CREDENTIAL_HEADER,),
     )
 
@@ -250,6 +287,7 @@ def detect(ctx: RuleContext) -> Finding | None:
         or _key_where_only_tokens_count(ctx)
         or _key_as_bearer(ctx)
         or _key_in_unread_header(ctx)
+        or _key_answered_as_token(ctx)
     )
 
 

@@ -177,7 +177,19 @@ RULE = Rule(
         "/openai/openai/deployments/... -> 404 'Resource not found'."
     ),
     detect=detect,
-    claims=claims(400, 404, 405, meanings=(Meaning.PROJECT_MISSING, Meaning.RESOURCE_NOT_FOUND)),
+    claims=claims(
+        400,
+        404,
+        405,
+        meanings=(
+            Meaning.PROJECT_MISSING,
+            Meaning.RESOURCE_NOT_FOUND,
+            # a path that cannot exist stays wrong once the api-version the service names is
+            # fixed: both are told
+            Meaning.API_VERSION_REJECTED,
+            Meaning.V1_VERSION_FORBIDDEN,
+        ),
+    ),
     docs_url="https://learn.microsoft.com/azure/ai-foundry/openai/reference",
     static=static,
 )

@@ -30,6 +30,10 @@ def _applies(attempt: TokenAttempt) -> bool:
         if link is None or link.codes or link.situation in _OTHER_CAUSES:
             return False
         return attempt.all_unavailable or link.situation == "identity-missing"
+    if attempt.situation == "signed-out" and attempt.spec is not None:
+        # a chain quoted in a form whose links are not read (JavaScript's aggregate error):
+        # a developer tool with nobody signed in is one more link with nothing to use
+        return attempt.spec.kind == "chain"
     return attempt.situation in _NOTHING_TO_USE
 
 

@@ -21,11 +21,16 @@ def _tier(attempt: TokenAttempt) -> Tier | None:
         return Tier.CERTAIN if sts.cause == "interactive-sign-in-required" else None
     if attempt.situation == "sign-in-needed":
         return Tier.STRONG
-    if attempt.situation == "signed-out" and not attempt.in_chain:
+    if attempt.situation == "signed-out" and not _chain(attempt):
         return Tier.STRONG  # a chain of unavailable links is identity-unavailable's
     if attempt.failure.error == "interaction_required" and not attempt.states(*_CONDITIONAL_ACCESS):
         return Tier.LIKELY
     return None
+
+
+def _chain(attempt: TokenAttempt) -> bool:
+    """A chain's failure, its links read or not (JavaScript's aggregate error is not)."""
+    return attempt.in_chain or (attempt.spec is not None and attempt.spec.kind == "chain")
 
 
 def _sign_in(attempt: TokenAttempt, scope: str) -> list[str]:

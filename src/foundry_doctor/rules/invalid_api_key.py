@@ -10,12 +10,15 @@ from foundry_doctor.rules.meaning import Meaning
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if not ctx.says(Meaning.KEY_REJECTED):
+    labelled = ctx.key_refusal_labelled_permission
+    if not (ctx.says(Meaning.KEY_REJECTED) or labelled):
         return None
     if ctx.credential == "token" and ctx.bearer != "opaque":
         return None  # a token in the key header: credential-in-wrong-header
-    if ctx.auth_known and not ctx.auth.key_headers:
+    if ctx.sent_nothing or (ctx.auth_known and not ctx.auth.key_headers):
         return None  # no key went out: nothing at all (token-missing) or only a token
+    if ctx.site is None and ctx.openai_platform:
+        return None  # OpenAI's platform refused it (its message says so): it never reached Azure
     resource = ctx.resource
     host = ctx.site.host if ctx.site is not None else None
     explanation = (
@@ -40,9 +43,14 @@ def detect(ctx: RuleContext) -> Finding | None:
             "azure-ai-inference copies the key into its 'api-key' header when the client is "
             "built: after AzureKeyCredential.update(...) build a new client"
         )
+    if labelled:
+        explanation += (
+            " The answer said only 'PermissionDenied', the label .NET gives the invalid-key "
+            "401; a key is never judged by roles, so it is the key that was refused."
+        )
     return RULE.finding(
         explanation,
-        tier=Tier.STRONG,
+        tier=Tier.LIKELY if labelled else Tier.STRONG,
         evidence=(
             Evidence("api-key header", "sent") if ctx.auth_known and ctx.api_key_sent else None,
             Evidence("endpoint host", host) if host else None,
@@ -64,7 +72,8 @@ RULE = Rule(
     ),
     detection=(
         "A 401 whose message says the key (subscription key, API key) is invalid or the "
-        "endpoint wrong, on an Azure host, for a request that did send a key."
+        "endpoint wrong, on an Azure host, for a request that did send a key; or a 401 that "
+        "says only 'PermissionDenied' (no body) to a request that sent a key and no token."
     ),
     remedy=(
         "Copy the current key of the resource the endpoint points at (az cognitiveservices "
@@ -75,6 +84,6 @@ RULE = Rule(
         "to invalid subscription key or wrong API endpoint'."
     ),
     detect=detect,
-    claims=claims(401, 403, meanings=(Meaning.KEY_REJECTED,)),
+    claims=claims(401, 403, meanings=(Meaning.KEY_REJECTED, Meaning.PERMISSION_DENIED)),
     docs_url="https://learn.microsoft.com/azure/ai-services/rotate-keys",
 )

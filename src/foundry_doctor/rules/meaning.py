@@ -324,6 +324,21 @@ def _regex(name: str, source: str, flags: int = 0) -> re.Pattern[str]:
     return pattern
 
 
+#: a URL, or an absolute path of two segments or more: where the call went, not what the
+#: service said (".../deployments/gpt-4o/chat/completions: 404 not found" is no missing
+#: deployment)
+_LOCATION_SOURCE = r"(?:\b[a-z][a-z0-9+.-]*://|(?<![\w.~])/)[^\s\"'<>()]*/[^\s\"'<>()]*"
+
+
+def _without_locations(text: str) -> str:
+    return _regex("location", _LOCATION_SOURCE).sub(_location_mark, text)
+
+
+def _location_mark(match: re.Match[str]) -> str:
+    # a message may name the v1 path itself ("... not allowed when using /openai/v1 path")
+    return " /v1 " if "/v1" in match.group(0) else " <url> "
+
+
 def _is_catch_all(text: str) -> bool:
     """The gateway's one sentence for four causes: missing, invalid, wrong audience, expired."""
     return "audience" in text and "expired" in text and ("missing" in text or "invalid" in text)
@@ -357,6 +372,8 @@ def read_meanings(
         by_reason = _CODES.get(text.replace(" ", ""))
         if by_reason is not None and by_reason is not Meaning.RESOURCE_NOT_FOUND:
             found.add(by_reason)
+    if "/" in text:
+        text = _without_locations(text)
     if text:
         for meaning, keywords, source in _SOURCES:
             for word in keywords:

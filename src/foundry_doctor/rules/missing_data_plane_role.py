@@ -34,7 +34,7 @@ def _access(ctx: RuleContext, action: str | None) -> Access:
 
 
 def detect(ctx: RuleContext) -> Finding | None:
-    if not ctx.says(Meaning.PERMISSION_DENIED):
+    if not ctx.says(Meaning.PERMISSION_DENIED) or ctx.key_refusal_labelled_permission:
         return None
     from foundry_doctor.knowledge.roles import (  # the roles table, loaded when first needed
         AZURE_AI_DEVELOPER,

@@ -38,7 +38,13 @@ def detect(ctx: RuleContext) -> Finding | None:
     if found is None or not quiet:
         return None
     match = ctx.match
-    if match is None or match.surface is None or match.differences:
+    if match is None:
+        # no URL at all (a wrapper quoted only the message): a path problem is as likely as
+        # anything, so only a name that pins a retired version ('gpt-35-turbo-0613') is a lead
+        if found[0].scheduled or found[1] is None:
+            return None
+        return _finding(ctx, name, found, Tier.POSSIBLE)
+    if match.surface is None or match.differences:
         return None  # a path or version problem explains a generic 404 better
     if not ctx.on("dated-deployment", "v1", "dated-resource"):
         return None
@@ -125,7 +131,8 @@ RULE = Rule(
         "A message saying the model is deprecated or retired, or that the operation does not "
         "work with the model; or a generic 404 on a valid route and api-version whose "
         "deployment is named after a model version the retirement tables list as retired by "
-        "the time of the call."
+        "the time of the call (with no URL quoted at all, a possible cause when the name pins "
+        "the retired version)."
     ),
     remedy=(
         "Deploy a current model (or version) and call the new deployment; check a deployment's "

@@ -17,12 +17,19 @@ def _html_page(ctx: RuleContext) -> bool:
     return ctx.body.shape == "text" and ("<html" in text or "<!doctype html" in text)
 
 
+def _says_forbidden(text: str) -> bool:
+    return "403" in text or "forbidden" in text or "access denied" in text
+
+
 def detect(ctx: RuleContext) -> Finding | None:
     headers = ctx.facts.headers if ctx.facts.headers else {}
     policy = headers.get("policy-id", "")
     by_header = isinstance(policy, str) and "trafficdenied" in policy.lower()
     stated = ctx.says(Meaning.NETWORK_DENIED)
-    page = ctx.status in (None, 403) and _html_page(ctx)
+    # with no status known, the page itself must say it is a refusal (a 404 page is not)
+    page = _html_page(ctx) and (
+        ctx.status == 403 or (ctx.status is None and _says_forbidden(ctx.body.text))
+    )
     if not (stated or by_header or page):
         return None
     resource = ctx.resource or "<resource>"
@@ -98,7 +105,8 @@ RULE = Rule(
     detection=(
         "A 403 whose message mentions virtual networks, firewall rules, private endpoints or "
         "disabled public access, a 'policy-id' header naming denied traffic, or a 403 that is an "
-        "HTML page from something in the network path rather than the service's JSON."
+        "HTML page from something in the network path rather than the service's JSON (with no "
+        "status known, a page that itself says 403 or forbidden)."
     ),
     remedy=(
         "Call from an allowed network or through the private endpoint (bypassing proxies); "

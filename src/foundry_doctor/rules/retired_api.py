@@ -46,6 +46,17 @@ def _route_retired(ctx: RuleContext, gone: list[SurfaceRetirement]) -> bool:
     return any(item.key != "azure-ai-inference" for item in gone)
 
 
+def _host_gone(ctx: RuleContext, past: list[SurfaceRetirement]) -> bool:
+    """The whole service behind this host is retired (not one route of a live host)."""
+    if ctx.site is None or not ctx.site.host_family.retired:
+        return False
+    return any(item.key == ctx.site.host_family.retired for item in past)
+
+
+def _client_error(ctx: RuleContext) -> bool:
+    return ctx.status is None or 400 <= ctx.status < 500
+
+
 def detect(ctx: RuleContext) -> Finding | None:
     gone = retired_surfaces(ctx)
     if not gone:
@@ -56,6 +67,11 @@ def detect(ctx: RuleContext) -> Finding | None:
     if stated:
         tier = Tier.CERTAIN
     elif past and _route_retired(ctx, past) and quiet:
+        tier = Tier.LIKELY
+    elif _host_gone(ctx, past) and _client_error(ctx):
+        # a retired service answers nothing: whatever 4xx its host still sends, the
+        # retirement is the cause (retirements.md section 1; a cause the service names
+        # outright is kept by the engine's arbitration)
         tier = Tier.LIKELY
     else:
         tier = Tier.NOTE
@@ -135,8 +151,9 @@ RULE = Rule(
     ),
     detection=(
         "A request to a retired route or operation, a retired host, or from the retired SDK: "
-        "the main cause when the service says the API is retired or a retired route gets a "
-        "bare 404 after its date; otherwise a note next to the real cause."
+        "the main cause when the service says the API is retired, a retired route gets a "
+        "bare 404 after its date, or a host whose whole service is retired answers any 4xx "
+        "after its date; otherwise a note next to the real cause."
     ),
     remedy=(
         "Use the OpenAI class with base_url=https://<resource>.openai.azure.com/openai/v1/ and "

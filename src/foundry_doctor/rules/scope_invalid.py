@@ -45,7 +45,24 @@ def _tier(attempt: TokenAttempt) -> Tier | None:
         return Tier.LIKELY if problem.kind != "unknown-resource" else Tier.POSSIBLE
     if sts is None and problem.kind in _PLAIN_MISTAKES:
         return Tier.POSSIBLE
+    if _unexplained(attempt) and problem.kind == "unknown-resource":
+        # the token source failed without saying why, for a resource no Foundry endpoint takes
+        # (e.g. OpenAI's own https://api.openai.com, entra.md section 6): the scope is the one
+        # thing known to be wrong
+        return Tier.POSSIBLE
     return None
+
+
+def _unexplained(attempt: TokenAttempt) -> bool:
+    """The credential's message names no cause (no Entra ID code, no known text) and the scope
+    was configured, not read back from that message."""
+    return (
+        attempt.sts is None
+        and attempt.said is None
+        and attempt.refused is None
+        and not attempt.codes
+        and not attempt.requested_from_message
+    )
 
 
 def _about(problem: ScopeProblem | None, who: str, attempt: TokenAttempt) -> tuple[str, str]:
@@ -144,7 +161,9 @@ RULE = Rule(
         "A failed token request whose Entra ID code or credential message is about the scope, "
         "or whose scope (as configured, observed or named in the message) is malformed: the "
         "resource is compared with the audiences Foundry takes, and a near miss is named. "
-        "Without the credential's message, a malformed scope alone is a likely cause."
+        "Without the credential's message, a malformed scope alone is a likely cause; when the "
+        "message names no cause, a scope for a resource no Foundry endpoint takes is a possible "
+        "one."
     ),
     remedy=(
         "Ask for exactly one scope, the endpoint's resource followed by /.default: "

@@ -24,6 +24,12 @@ def detect(ctx: RuleContext) -> Finding | None:
             "attached. Usually the variable that should hold it was empty, or the library "
             "version drops it (see any sdk-outdated finding)."
         )
+    elif not ctx.auth_known:
+        explanation = (
+            "The client was configured with no credential, so the request reached the service "
+            "with nothing to authenticate (no 'Authorization: Bearer', no key header). The "
+            "answer may list several possible causes; with no credential sent, it is this one."
+        )
     else:
         explanation = (
             "The request reached the service with no credential header at all (neither "
@@ -48,10 +54,10 @@ def detect(ctx: RuleContext) -> Finding | None:
         fix.insert(0, "check that the variable holding the credential is set where the app runs")
     return RULE.finding(
         explanation,
-        tier=Tier.STRONG,
+        tier=Tier.STRONG if ctx.auth_known else Tier.LIKELY,
         evidence=(
-            Evidence("Authorization header", "absent"),
-            Evidence("key headers", "absent"),
+            Evidence("Authorization header", "absent") if ctx.auth_known else None,
+            Evidence("key headers", "absent") if ctx.auth_known else None,
             Evidence("credential configured", configured) if configured else None,
             ctx.message_evidence(),
         ),
@@ -71,7 +77,8 @@ RULE = Rule(
     ),
     detection=(
         "A 401 whose request had no 'Authorization' header and no key header (the request "
-        "headers must have been observed; a pasted message alone cannot show it)."
+        "headers must have been observed, or the client configured with no credential at "
+        "all; a pasted message alone cannot show it)."
     ),
     remedy=(
         "Attach a credential: a token provider for the endpoint's audience, or the resource's "

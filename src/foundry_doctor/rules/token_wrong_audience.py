@@ -109,6 +109,8 @@ def detect(ctx: RuleContext) -> Finding | None:
     wrong = [audience for audience in requested if expected and audience not in expected]
     if requested and expected and len(wrong) == len(requested):
         return _finding(ctx, wrong[0], expected, Tier.LIKELY, "scopes")
+    if not ctx.auth_known and ctx.credential in ("api-key", "none"):
+        return None  # no token was configured: the guess would blame one that does not exist
     if stated or ctx.says(Meaning.TOKEN_REJECTED):
         return _uncertain(ctx, expected)
     return None
