@@ -20,6 +20,7 @@ from typing import Any
 from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.model import Diagnosis, Finding, Tier
 from foundry_doctor.facts.observation import AuthFacts, Facts
+from foundry_doctor.facts.redaction import guard_text
 from foundry_doctor.rules.base import Rule
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.selection import fallback, rule_named, rules_for
@@ -149,7 +150,7 @@ def arbitrate(findings: Iterable[Finding], context: RuleContext) -> list[Finding
 def _hedged(finding: Finding) -> Finding:
     """An Azure-specific finding when no host is known: one tier less sure, and said so."""
     tier = Tier(max(Tier.POSSIBLE, finding.tier - 1)) if finding.tier > Tier.NOTE else finding.tier
-    return finding._replace(tier=tier, explanation=HEDGE + finding.explanation)
+    return finding._replace(tier=tier, explanation=guard_text(HEDGE + finding.explanation))
 
 
 def _diagnose(context: RuleContext) -> Diagnosis:
@@ -161,20 +162,12 @@ def _diagnose(context: RuleContext) -> Diagnosis:
 
         primary = explain_unknown(context)
         secondary = tuple(finding for finding in ranked if finding.actions - primary.actions)
-    return Diagnosis(
-        rule=primary.rule,
-        code=primary.code,
-        title=primary.title,
-        explanation=primary.explanation,
-        evidence=primary.evidence,
-        fix=primary.fix,
+    return Diagnosis.of(
+        primary,
         secondary=secondary,
-        docs_url=primary.docs_url,
         status=context.status,
         request_id=_request_id(context.facts),
         case_id=context.facts.case_id if isinstance(context.facts.case_id, str) else None,
-        missing_facts=primary.missing_facts,
-        confidence=primary.confidence,
     )
 
 

@@ -105,13 +105,22 @@ def _finding(
     return RULE.finding(
         explanation,
         tier=tier,
-        evidence=tuple(
-            Evidence("retired", f"{item.what.split(' (')[0]}", expected=item.replacement)
-            for item in gone
-        ),
+        evidence=tuple(_evidence(item) for item in gone),
         fix=_fix(ctx, gone),
         actions=[actions.migrate(item.key) for item in gone],
     )
+
+
+#: the evidence naming each retired surface: made of the retirement table alone, so made once
+_EVIDENCE: dict[str, Evidence] = {}
+
+
+def _evidence(item: SurfaceRetirement) -> Evidence:
+    found = _EVIDENCE.get(item.key)
+    if found is None:
+        found = Evidence("retired", item.what.split(" (")[0], expected=item.replacement)
+        _EVIDENCE[item.key] = found
+    return found
 
 
 def _fix(ctx: RuleContext, gone: list[SurfaceRetirement]) -> list[str]:
