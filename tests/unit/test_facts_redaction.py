@@ -390,3 +390,22 @@ def test_what_the_patterns_judge_is_judged_alike_without_them(text: str) -> None
     ipv4 = re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}", text) is not None
     assert redaction._is_ipv4(text) == ipv4
     assert redaction.looks_personal(text) == (redaction._EMAIL().search(text) is not None)
+
+
+_URL_PIECES = st.sampled_from(
+    [*"aZ09_.~-:/?#=&@%;'\"` <>\t\n\u00e9", "://", "https://", "x" * 12, "eyJ", "sk-"]
+)
+
+
+@given(st.lists(_URL_PIECES, max_size=12).map("".join))
+def test_the_url_tail_pattern_takes_runs_as_it_took_characters(text: str) -> None:
+    """The URL tail pattern consumes a run of plain characters at once; it finds exactly what
+    the pattern that took them one at a time found (the same language, the same greedy path:
+    the two alternatives never start with the same character)."""
+    import re
+
+    from foundry_doctor.facts import redaction
+
+    one_at_a_time = re.compile(r"://((?:[^\s<>\"'`]|[\"'`](?=[^\s<>]*@))+)")
+    found = [match.span() for match in redaction._URL_TAIL().finditer(text)]
+    assert found == [match.span() for match in one_at_a_time.finditer(text)]

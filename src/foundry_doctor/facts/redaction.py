@@ -236,7 +236,7 @@ _JWT = lazy(
 )
 #: the part of a URL after ``://`` (the scheme before it never holds a secret); a quote ends it
 #: unless an '@' follows (a quote inside a password)
-_URL_TAIL = lazy(r"://((?:[^\s<>\"'`]|[\"'`](?=[^\s<>]*@))+)")
+_URL_TAIL = lazy(r"://((?:[^\s<>\"'`]+|[\"'`](?=[^\s<>]*@))+)")
 _URL_TRAILER = ".,;:!?)]}"
 _URL_WITH_EQUALS = lazy(r"://[^\s<>\"'`=]*=")
 #: the part after ``://`` of a URL with nothing :func:`safe_url` would change but its path
