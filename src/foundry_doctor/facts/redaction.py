@@ -924,7 +924,10 @@ def _safe_host_port(authority: str) -> str:
     elif host.startswith("[") or _is_ipv4(host):
         shown = host
     else:
-        shown = ".".join(REDACTED if _is_opaque(label) else label for label in host.split("."))
+        labels = host.split(".")
+        if any(len(label) >= _OPAQUE_MIN for label in labels):  # shorter ones are never opaque
+            labels = [REDACTED if _is_opaque(label) else label for label in labels]
+        shown = ".".join(labels)
     if port:
         shown += ":" + (port if _PORT().fullmatch(port) else REDACTED)
     return shown
