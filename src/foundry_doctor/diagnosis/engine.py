@@ -75,12 +75,14 @@ def run_rules(
     """Every finding the rules (by default all but the fallback that may apply, imported on
     first use: see :mod:`foundry_doctor.rules.selection`) make of ``context`` (their
     ``static`` detectors when ``static``); a rule that raises is skipped and logged."""
+    # the rules chosen for the context are chosen by their claims: no need to ask them again
+    ask = not static and rules is not None
     if rules is None:
         rules = _static_rules() if static else rules_for(context)
     findings: list[Finding] = []
     for rule in rules:
         detector = rule.static if static else rule.detect
-        if detector is None or (not static and not rule.applies(context)):
+        if detector is None or (ask and not rule.applies(context)):
             continue
         try:
             finding = detector(context)
