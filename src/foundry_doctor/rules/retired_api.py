@@ -90,7 +90,24 @@ def static(ctx: RuleContext) -> Finding | None:
 def _finding(
     ctx: RuleContext, gone: list[SurfaceRetirement], tier: Tier, *, retired: bool
 ) -> Finding:
-    names = " and ".join(item.what for item in gone)
+    return RULE.finding(
+        _explanation(tuple(gone), retired),
+        tier=tier,
+        evidence=tuple(_evidence(item) for item in gone),
+        fix=_fix(ctx, gone),
+        actions=[actions.migrate(item.key) for item in gone],
+    )
+
+
+#: the explanation for each set of retired surfaces: made of the retirement table alone
+_EXPLANATIONS: dict[tuple[tuple[str, ...], bool], str] = {}
+
+
+def _explanation(gone: tuple[SurfaceRetirement, ...], retired: bool) -> str:
+    key = (tuple(item.key for item in gone), retired)
+    explanation = _EXPLANATIONS.get(key)
+    if explanation is not None:
+        return explanation
     if retired:
         told = " and ".join(f"{item.what}, retired {item.when()}" for item in gone)
         explanation = (
@@ -98,17 +115,13 @@ def _finding(
             f"no fixes; move to {gone[0].replacement}."
         )
     else:
+        names = " and ".join(item.what for item in gone)
         explanation = (
             f"This call used {names}, which is deprecated and retires on "
             f"{max(item.effective for item in gone)}. Plan the move to {gone[0].replacement}."
         )
-    return RULE.finding(
-        explanation,
-        tier=tier,
-        evidence=tuple(_evidence(item) for item in gone),
-        fix=_fix(ctx, gone),
-        actions=[actions.migrate(item.key) for item in gone],
-    )
+    _EXPLANATIONS[key] = explanation
+    return explanation
 
 
 #: the evidence naming each retired surface: made of the retirement table alone, so made once
