@@ -409,3 +409,39 @@ def test_the_url_tail_pattern_takes_runs_as_it_took_characters(text: str) -> Non
     one_at_a_time = re.compile(r"://((?:[^\s<>\"'`]|[\"'`](?=[^\s<>]*@))+)")
     found = [match.span() for match in redaction._URL_TAIL().finditer(text)]
     assert found == [match.span() for match in one_at_a_time.finditer(text)]
+
+
+_URL_PART = st.lists(
+    st.sampled_from(
+        [
+            *"aZ09.-/_~:?#@%;= \u00e9",
+            "myres",
+            "services.ai.azure.com",
+            "x" * 15,
+            "a1B2c3D4e5F6g7H8",
+            "0123456789abcdef0123456789abcdef",
+            "1.2.3.4",
+        ]
+    ),
+    max_size=6,
+).map("".join)
+
+
+#: labels and segments of plain URLs, with near misses (16 characters, upper case, '_')
+_LABELS = st.sampled_from(["myres", "services", "ai", "com", "x" * 15, "x" * 16, "1", "-", "My_"])
+_SEGMENTS = st.sampled_from(["models", "v1", "A_b~c.d", "", "x" * 15, "a1B2c3D4e5F6g7H8", "c;d"])
+
+
+@given(
+    scheme=st.sampled_from(["https://", "http://", "HTTPS://", "ftp://", "//", ""]),
+    host=st.one_of(st.lists(_LABELS, min_size=1, max_size=5).map(".".join), _URL_PART),
+    path=st.lists(st.one_of(_SEGMENTS, _URL_PART), max_size=4).map("/".join),
+)
+def test_a_plain_url_is_shown_as_the_parts_would_show_it(scheme: str, host: str, path: str) -> None:
+    """The character test that lets a plain URL through unchanged agrees with the parts."""
+    from foundry_doctor.facts import redaction
+
+    text = (f"{scheme}{host}/{path}" if path else f"{scheme}{host}").strip()
+    shown = redaction._shown_url(text)
+    assert redaction._is_plain_url(text) <= (shown == text)
+    assert safe_url(text) == (shown if len(shown) <= 300 else shown[:299] + "\u2026")

@@ -783,6 +783,40 @@ def safe_url(url: object, *, limit: int = 300) -> str:
     if not isinstance(url, str):
         return ""
     text = url.strip()[:_MAX_URL]
+    shown = text if _is_plain_url(text) else _shown_url(text)
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + _ELLIPSIS
+    return shown
+
+
+#: the characters of a plain URL's host and of its path (see :func:`_is_plain_url`)
+_PLAIN_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+_PLAIN_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~-/")
+
+
+def _is_plain_url(text: str) -> bool:
+    """Whether ``text`` is a URL :func:`_shown_url` returns unchanged, judged by its characters:
+    ``http(s)://``, a lower-case host name of short labels, no port, user info, query or
+    fragment, and a path of short segments of unreserved characters (a piece shorter than
+    :data:`_OPAQUE_MIN` is never key-like)."""
+    if text.startswith("https://"):
+        rest = text[8:]
+    elif text.startswith("http://"):
+        rest = text[7:]
+    else:
+        return False
+    host, slash, path = rest.partition("/")
+    if not host or host[0] == "." or len(host) > 253 or not _PLAIN_HOST_CHARS.issuperset(host):
+        return False
+    if max(map(len, host.split("."))) >= _OPAQUE_MIN:
+        return False
+    if not slash:
+        return True
+    return _PLAIN_PATH_CHARS.issuperset(path) and max(map(len, path.split("/"))) < _OPAQUE_MIN
+
+
+def _shown_url(text: str) -> str:
+    """:func:`safe_url`'s work on a stripped, capped ``text``, before the length limit."""
     prefix = ""
     scheme = _SCHEME().match(text)
     if scheme is not None:
@@ -804,10 +838,7 @@ def safe_url(url: object, *, limit: int = 300) -> str:
             shown += "?" + "&".join(items)
     if fragment and _ANCHOR().fullmatch(fragment):
         shown += "#" + fragment  # a heading in a page; any other fragment may hold a token
-    shown = _url_printable(shown)
-    if len(shown) > limit:
-        shown = shown[: limit - 1] + _ELLIPSIS
-    return shown
+    return _url_printable(shown)
 
 
 def keepable_url(url: str) -> tuple[str, bool]:
