@@ -445,3 +445,23 @@ def test_a_plain_url_is_shown_as_the_parts_would_show_it(scheme: str, host: str,
     shown = redaction._shown_url(text)
     assert redaction._is_plain_url(text) <= (shown == text)
     assert safe_url(text) == (shown if len(shown) <= 300 else shown[:299] + "\u2026")
+
+
+@QUICK
+@given(text=st.text(max_size=300))
+def test_a_text_of_ours_is_guarded_once_and_shown_as_guarding_shows_it(text: str) -> None:
+    """What ours() remembers, guard_text gives back as it would have guarded it, and still cuts
+    to a shorter limit."""
+    from foundry_doctor.facts import redaction
+
+    known = guard_text(text) in redaction._OURS
+    shown = redaction.ours(text)
+    try:
+        assert shown in redaction._OURS
+        assert shown == guard_text(text)
+        assert guard_text(shown) == shown
+        assert guard_text(shown, limit=10) == guard_text(guard_text(text), limit=10)
+        assert len(guard_text(shown, limit=10)) <= 10
+    finally:
+        if not known:  # leave what this process remembers as it was
+            redaction._OURS.discard(shown)

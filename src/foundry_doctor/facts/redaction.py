@@ -41,6 +41,7 @@ __all__ = [
     "keepable_url",
     "looks_personal",
     "names_credential",
+    "ours",
     "printable",
     "quote",
     "redact_personal",
@@ -414,6 +415,8 @@ def guard_text(text: object, *, limit: int = 4000) -> str:
         text = "" if text is None else str(text)
     if len(text) > limit:
         text = text[: limit - 1] + _ELLIPSIS
+    elif text in _OURS:
+        return text  # guarded already (see ours())
     if "eyJ" in text:
         text = _JWT().sub(JWT_SHOWN, text)
     if "://" in text and _urls_may_hide(text):
@@ -421,6 +424,22 @@ def guard_text(text: object, *, limit: int = 4000) -> str:
     if "sk-" in text:
         text = _OPENAI_KEY().sub("sk-" + REDACTED, text)
     return text if text.isprintable() else printable(text)
+
+
+#: texts of ours made of constants alone, as :func:`guard_text` shows them (see :func:`ours`)
+_OURS: set[str] = set()
+
+
+def ours(text: str) -> str:
+    """``text`` guarded (:func:`guard_text`) and remembered, so that guarding it again costs
+    one lookup: for the texts foundry-doctor makes of its own constants alone (a rule's title,
+    its docs link, a sentence composed of the knowledge tables), never for anything that holds
+    a value of a call. Guarding is idempotent, so a remembered text is shown as it is."""
+    if text in _OURS:
+        return text
+    shown = guard_text(text)
+    _OURS.add(shown)
+    return shown
 
 
 def redact_text(text: str, *, limit: int = 1000) -> str:

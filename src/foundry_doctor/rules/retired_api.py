@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.facts.redaction import ours
 from foundry_doctor.knowledge.clients import client_spec, expected_endpoint
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
@@ -99,7 +100,7 @@ def _finding(
     )
 
 
-#: the explanation for each set of retired surfaces: made of the retirement table alone
+#: the explanation for each set of retired surfaces: made of the retirement table alone (ours)
 _EXPLANATIONS: dict[tuple[tuple[str, ...], bool], str] = {}
 
 
@@ -120,7 +121,7 @@ def _explanation(gone: tuple[SurfaceRetirement, ...], retired: bool) -> str:
             f"This call used {names}, which is deprecated and retires on "
             f"{max(item.effective for item in gone)}. Plan the move to {gone[0].replacement}."
         )
-    _EXPLANATIONS[key] = explanation
+    explanation = _EXPLANATIONS[key] = ours(explanation)
     return explanation
 
 
