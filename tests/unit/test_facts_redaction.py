@@ -390,3 +390,78 @@ def test_what_the_patterns_judge_is_judged_alike_without_them(text: str) -> None
     ipv4 = re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}", text) is not None
     assert redaction._is_ipv4(text) == ipv4
     assert redaction.looks_personal(text) == (redaction._EMAIL().search(text) is not None)
+
+
+_URL_PIECES = st.sampled_from(
+    [*"aZ09_.~-:/?#=&@%;'\"` <>\t\n\u00e9", "://", "https://", "x" * 12, "eyJ", "sk-"]
+)
+
+
+@given(st.lists(_URL_PIECES, max_size=12).map("".join))
+def test_the_url_tail_pattern_takes_runs_as_it_took_characters(text: str) -> None:
+    """The URL tail pattern consumes a run of plain characters at once; it finds exactly what
+    the pattern that took them one at a time found (the same language, the same greedy path:
+    the two alternatives never start with the same character)."""
+    import re
+
+    from foundry_doctor.facts import redaction
+
+    one_at_a_time = re.compile(r"://((?:[^\s<>\"'`]|[\"'`](?=[^\s<>]*@))+)")
+    found = [match.span() for match in redaction._URL_TAIL().finditer(text)]
+    assert found == [match.span() for match in one_at_a_time.finditer(text)]
+
+
+_URL_PART = st.lists(
+    st.sampled_from(
+        [
+            *"aZ09.-/_~:?#@%;= \u00e9",
+            "myres",
+            "services.ai.azure.com",
+            "x" * 15,
+            "a1B2c3D4e5F6g7H8",
+            "0123456789abcdef0123456789abcdef",
+            "1.2.3.4",
+        ]
+    ),
+    max_size=6,
+).map("".join)
+
+
+#: labels and segments of plain URLs, with near misses (16 characters, upper case, '_')
+_LABELS = st.sampled_from(["myres", "services", "ai", "com", "x" * 15, "x" * 16, "1", "-", "My_"])
+_SEGMENTS = st.sampled_from(["models", "v1", "A_b~c.d", "", "x" * 15, "a1B2c3D4e5F6g7H8", "c;d"])
+
+
+@given(
+    scheme=st.sampled_from(["https://", "http://", "HTTPS://", "ftp://", "//", ""]),
+    host=st.one_of(st.lists(_LABELS, min_size=1, max_size=5).map(".".join), _URL_PART),
+    path=st.lists(st.one_of(_SEGMENTS, _URL_PART), max_size=4).map("/".join),
+)
+def test_a_plain_url_is_shown_as_the_parts_would_show_it(scheme: str, host: str, path: str) -> None:
+    """The character test that lets a plain URL through unchanged agrees with the parts."""
+    from foundry_doctor.facts import redaction
+
+    text = (f"{scheme}{host}/{path}" if path else f"{scheme}{host}").strip()
+    shown = redaction._shown_url(text)
+    assert redaction._is_plain_url(text) <= (shown == text)
+    assert safe_url(text) == (shown if len(shown) <= 300 else shown[:299] + "\u2026")
+
+
+@QUICK
+@given(text=st.text(max_size=300))
+def test_a_text_of_ours_is_guarded_once_and_shown_as_guarding_shows_it(text: str) -> None:
+    """What ours() remembers, guard_text gives back as it would have guarded it, and still cuts
+    to a shorter limit."""
+    from foundry_doctor.facts import redaction
+
+    known = guard_text(text) in redaction._OURS
+    shown = redaction.ours(text)
+    try:
+        assert shown in redaction._OURS
+        assert shown == guard_text(text)
+        assert guard_text(shown) == shown
+        assert guard_text(shown, limit=10) == guard_text(guard_text(text), limit=10)
+        assert len(guard_text(shown, limit=10)) <= 10
+    finally:
+        if not known:  # leave what this process remembers as it was
+            redaction._OURS.discard(shown)

@@ -20,6 +20,7 @@ from typing import Any
 from foundry_doctor._logging import logger_for
 from foundry_doctor.diagnosis.model import Diagnosis, Finding, Tier
 from foundry_doctor.facts.observation import AuthFacts, Facts
+from foundry_doctor.facts.redaction import guard_text
 from foundry_doctor.rules.base import Rule
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.selection import fallback, rule_named, rules_for
@@ -74,12 +75,14 @@ def run_rules(
     """Every finding the rules (by default all but the fallback that may apply, imported on
     first use: see :mod:`foundry_doctor.rules.selection`) make of ``context`` (their
     ``static`` detectors when ``static``); a rule that raises is skipped and logged."""
+    # the rules chosen for the context are chosen by their claims: no need to ask them again
+    ask = not static and rules is not None
     if rules is None:
         rules = _static_rules() if static else rules_for(context)
     findings: list[Finding] = []
     for rule in rules:
         detector = rule.static if static else rule.detect
-        if detector is None or (not static and not rule.applies(context)):
+        if detector is None or (ask and not rule.applies(context)):
             continue
         try:
             finding = detector(context)
@@ -149,7 +152,7 @@ def arbitrate(findings: Iterable[Finding], context: RuleContext) -> list[Finding
 def _hedged(finding: Finding) -> Finding:
     """An Azure-specific finding when no host is known: one tier less sure, and said so."""
     tier = Tier(max(Tier.POSSIBLE, finding.tier - 1)) if finding.tier > Tier.NOTE else finding.tier
-    return finding._replace(tier=tier, explanation=HEDGE + finding.explanation)
+    return finding._replace(tier=tier, explanation=guard_text(HEDGE + finding.explanation))
 
 
 def _diagnose(context: RuleContext) -> Diagnosis:
@@ -161,20 +164,12 @@ def _diagnose(context: RuleContext) -> Diagnosis:
 
         primary = explain_unknown(context)
         secondary = tuple(finding for finding in ranked if finding.actions - primary.actions)
-    return Diagnosis(
-        rule=primary.rule,
-        code=primary.code,
-        title=primary.title,
-        explanation=primary.explanation,
-        evidence=primary.evidence,
-        fix=primary.fix,
+    return Diagnosis.of(
+        primary,
         secondary=secondary,
-        docs_url=primary.docs_url,
         status=context.status,
         request_id=_request_id(context.facts),
         case_id=context.facts.case_id if isinstance(context.facts.case_id, str) else None,
-        missing_facts=primary.missing_facts,
-        confidence=primary.confidence,
     )
 
 

@@ -254,6 +254,38 @@ class Diagnosis(_DiagnosisFields):
             _optional(confidence, _line),
         )
 
+    @classmethod
+    def of(
+        cls,
+        primary: Finding,
+        *,
+        secondary: tuple[Finding, ...] = (),
+        status: int | None = None,
+        request_id: str | None = None,
+        case_id: str | None = None,
+    ) -> "Diagnosis":
+        """The diagnosis whose cause is ``primary``. Its texts were made safe when the finding
+        was made, and the guards are idempotent, so they are taken as they are; the
+        identifiers of the call are quoted as in :meth:`__new__`."""
+        return tuple.__new__(
+            cls,
+            (
+                primary.rule,
+                primary.code,
+                primary.title,
+                primary.explanation,
+                primary.evidence,
+                primary.fix,
+                tuple(secondary),
+                primary.docs_url,
+                status,
+                None if request_id is None else quote(request_id, limit=_ID_LIMIT),
+                None if case_id is None else quote(case_id, limit=_CASE_ID_LIMIT),
+                primary.missing_facts,
+                primary.confidence,
+            ),
+        )
+
     @property
     def summary(self) -> str:
         """One line: ``[FD102 token-wrong-audience] <title>``."""

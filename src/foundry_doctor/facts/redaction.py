@@ -41,6 +41,7 @@ __all__ = [
     "keepable_url",
     "looks_personal",
     "names_credential",
+    "ours",
     "printable",
     "quote",
     "redact_personal",
@@ -236,7 +237,7 @@ _JWT = lazy(
 )
 #: the part of a URL after ``://`` (the scheme before it never holds a secret); a quote ends it
 #: unless an '@' follows (a quote inside a password)
-_URL_TAIL = lazy(r"://((?:[^\s<>\"'`]|[\"'`](?=[^\s<>]*@))+)")
+_URL_TAIL = lazy(r"://((?:[^\s<>\"'`]+|[\"'`](?=[^\s<>]*@))+)")
 _URL_TRAILER = ".,;:!?)]}"
 _URL_WITH_EQUALS = lazy(r"://[^\s<>\"'`=]*=")
 #: the part after ``://`` of a URL with nothing :func:`safe_url` would change but its path
@@ -414,6 +415,8 @@ def guard_text(text: object, *, limit: int = 4000) -> str:
         text = "" if text is None else str(text)
     if len(text) > limit:
         text = text[: limit - 1] + _ELLIPSIS
+    elif text in _OURS:
+        return text  # guarded already (see ours())
     if "eyJ" in text:
         text = _JWT().sub(JWT_SHOWN, text)
     if "://" in text and _urls_may_hide(text):
@@ -421,6 +424,22 @@ def guard_text(text: object, *, limit: int = 4000) -> str:
     if "sk-" in text:
         text = _OPENAI_KEY().sub("sk-" + REDACTED, text)
     return text if text.isprintable() else printable(text)
+
+
+#: texts of ours made of constants alone, as :func:`guard_text` shows them (see :func:`ours`)
+_OURS: set[str] = set()
+
+
+def ours(text: str) -> str:
+    """``text`` guarded (:func:`guard_text`) and remembered, so that guarding it again costs
+    one lookup: for the texts foundry-doctor makes of its own constants alone (a rule's title,
+    its docs link, a sentence composed of the knowledge tables), never for anything that holds
+    a value of a call. Guarding is idempotent, so a remembered text is shown as it is."""
+    if text in _OURS:
+        return text
+    shown = guard_text(text)
+    _OURS.add(shown)
+    return shown
 
 
 def redact_text(text: str, *, limit: int = 1000) -> str:
@@ -783,6 +802,40 @@ def safe_url(url: object, *, limit: int = 300) -> str:
     if not isinstance(url, str):
         return ""
     text = url.strip()[:_MAX_URL]
+    shown = text if _is_plain_url(text) else _shown_url(text)
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + _ELLIPSIS
+    return shown
+
+
+#: the characters of a plain URL's host and of its path (see :func:`_is_plain_url`)
+_PLAIN_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+_PLAIN_PATH_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~-/")
+
+
+def _is_plain_url(text: str) -> bool:
+    """Whether ``text`` is a URL :func:`_shown_url` returns unchanged, judged by its characters:
+    ``http(s)://``, a lower-case host name of short labels, no port, user info, query or
+    fragment, and a path of short segments of unreserved characters (a piece shorter than
+    :data:`_OPAQUE_MIN` is never key-like)."""
+    if text.startswith("https://"):
+        rest = text[8:]
+    elif text.startswith("http://"):
+        rest = text[7:]
+    else:
+        return False
+    host, slash, path = rest.partition("/")
+    if not host or host[0] == "." or len(host) > 253 or not _PLAIN_HOST_CHARS.issuperset(host):
+        return False
+    if max(map(len, host.split("."))) >= _OPAQUE_MIN:
+        return False
+    if not slash:
+        return True
+    return _PLAIN_PATH_CHARS.issuperset(path) and max(map(len, path.split("/"))) < _OPAQUE_MIN
+
+
+def _shown_url(text: str) -> str:
+    """:func:`safe_url`'s work on a stripped, capped ``text``, before the length limit."""
     prefix = ""
     scheme = _SCHEME().match(text)
     if scheme is not None:
@@ -804,10 +857,7 @@ def safe_url(url: object, *, limit: int = 300) -> str:
             shown += "?" + "&".join(items)
     if fragment and _ANCHOR().fullmatch(fragment):
         shown += "#" + fragment  # a heading in a page; any other fragment may hold a token
-    shown = _url_printable(shown)
-    if len(shown) > limit:
-        shown = shown[: limit - 1] + _ELLIPSIS
-    return shown
+    return _url_printable(shown)
 
 
 def keepable_url(url: str) -> tuple[str, bool]:
@@ -924,7 +974,10 @@ def _safe_host_port(authority: str) -> str:
     elif host.startswith("[") or _is_ipv4(host):
         shown = host
     else:
-        shown = ".".join(REDACTED if _is_opaque(label) else label for label in host.split("."))
+        labels = host.split(".")
+        if any(len(label) >= _OPAQUE_MIN for label in labels):  # shorter ones are never opaque
+            labels = [REDACTED if _is_opaque(label) else label for label in labels]
+        shown = ".".join(labels)
     if port:
         shown += ":" + (port if _PORT().fullmatch(port) else REDACTED)
     return shown

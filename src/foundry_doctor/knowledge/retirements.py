@@ -60,9 +60,16 @@ class SurfaceRetirement(NamedTuple):
         return f"on {self.effective} ({earlier})"
 
 
+#: each date of the tables as epoch seconds, worked out once (the tables' own dates only)
+_EPOCHS: dict[str, float] = {}
+
+
 def _epoch(day: str) -> float:
-    moment = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.timezone.utc)
-    return moment.timestamp()
+    epoch = _EPOCHS.get(day)
+    if epoch is None:
+        moment = datetime.datetime.fromisoformat(day).replace(tzinfo=datetime.timezone.utc)
+        epoch = _EPOCHS[day] = moment.timestamp()
+    return epoch
 
 
 SURFACE_RETIREMENTS: tuple[SurfaceRetirement, ...] = (

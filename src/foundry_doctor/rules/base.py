@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
 from foundry_doctor.facts.observation import Facts
+from foundry_doctor.facts.redaction import ours
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.meaning import Meaning
 
@@ -110,8 +111,10 @@ class Rule(NamedTuple):
     ) -> Finding:
         """A finding of this rule; ``None`` items of ``evidence`` are dropped, and a guess
         (``POSSIBLE`` and below) gets :attr:`guess_title` unless ``title`` is given."""
-        if title is None:
-            title = self.guess_title if tier <= Tier.POSSIBLE and self.guess_title else self.title
+        if title is None:  # the rule's own: guarded once (see ours())
+            title = ours(
+                self.guess_title if tier <= Tier.POSSIBLE and self.guess_title else self.title
+            )
         return Finding(
             rule=self.slug,
             code=self.code,
@@ -120,7 +123,7 @@ class Rule(NamedTuple):
             tier=tier,
             evidence=tuple(item for item in evidence if item is not None),
             fix=tuple(fix),
-            docs_url=self.docs_url,
+            docs_url=None if self.docs_url is None else ours(self.docs_url),
             missing_facts=tuple(missing_facts),
             actions=frozenset(actions),
         )

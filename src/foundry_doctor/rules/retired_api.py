@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from foundry_doctor.diagnosis.model import Evidence, Finding, Tier
+from foundry_doctor.facts.redaction import ours
 from foundry_doctor.knowledge.clients import client_spec, expected_endpoint
 from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
@@ -90,7 +91,24 @@ def static(ctx: RuleContext) -> Finding | None:
 def _finding(
     ctx: RuleContext, gone: list[SurfaceRetirement], tier: Tier, *, retired: bool
 ) -> Finding:
-    names = " and ".join(item.what for item in gone)
+    return RULE.finding(
+        _explanation(tuple(gone), retired),
+        tier=tier,
+        evidence=tuple(_evidence(item) for item in gone),
+        fix=_fix(ctx, gone),
+        actions=[actions.migrate(item.key) for item in gone],
+    )
+
+
+#: the explanation for each set of retired surfaces: made of the retirement table alone (ours)
+_EXPLANATIONS: dict[tuple[tuple[str, ...], bool], str] = {}
+
+
+def _explanation(gone: tuple[SurfaceRetirement, ...], retired: bool) -> str:
+    key = (tuple(item.key for item in gone), retired)
+    explanation = _EXPLANATIONS.get(key)
+    if explanation is not None:
+        return explanation
     if retired:
         told = " and ".join(f"{item.what}, retired {item.when()}" for item in gone)
         explanation = (
@@ -98,20 +116,25 @@ def _finding(
             f"no fixes; move to {gone[0].replacement}."
         )
     else:
+        names = " and ".join(item.what for item in gone)
         explanation = (
             f"This call used {names}, which is deprecated and retires on "
             f"{max(item.effective for item in gone)}. Plan the move to {gone[0].replacement}."
         )
-    return RULE.finding(
-        explanation,
-        tier=tier,
-        evidence=tuple(
-            Evidence("retired", f"{item.what.split(' (')[0]}", expected=item.replacement)
-            for item in gone
-        ),
-        fix=_fix(ctx, gone),
-        actions=[actions.migrate(item.key) for item in gone],
-    )
+    explanation = _EXPLANATIONS[key] = ours(explanation)
+    return explanation
+
+
+#: the evidence naming each retired surface: made of the retirement table alone, so made once
+_EVIDENCE: dict[str, Evidence] = {}
+
+
+def _evidence(item: SurfaceRetirement) -> Evidence:
+    found = _EVIDENCE.get(item.key)
+    if found is None:
+        found = Evidence("retired", item.what.split(" (")[0], expected=item.replacement)
+        _EVIDENCE[item.key] = found
+    return found
 
 
 def _fix(ctx: RuleContext, gone: list[SurfaceRetirement]) -> list[str]:

@@ -17,7 +17,7 @@ from foundry_doctor.rules import actions
 from foundry_doctor.rules.base import Rule, claims
 from foundry_doctor.rules.context import RuleContext
 from foundry_doctor.rules.meaning import Meaning
-from foundry_doctor.rules.version_order import version_key
+from foundry_doctor.rules.version_order import VersionKey, version_key
 
 if TYPE_CHECKING:
     from foundry_doctor.knowledge.sdk_issues import SdkIssue, Symptom
@@ -66,14 +66,31 @@ _SYMPTOMS: Mapping[Symptom, Callable[[RuleContext], bool]] = {
 }
 
 
+#: an affected range as version keys, ``(introduced, fixed)``
+Range = tuple[VersionKey | None, VersionKey | None]
+
+
 def affects(issue: SdkIssue, version: str) -> bool:
     """Whether ``version`` of ``issue.package`` carries the bug."""
-    key = version_key(version)
-    fixed = version_key(issue.fixed)
+    return _in_range(version_key(version), _range(issue))
+
+
+def _range(issue: SdkIssue) -> Range:
+    """``(introduced, fixed)`` of an issue as version keys (``introduced`` ``None``: since
+    ever)."""
+    return version_key(issue.introduced) if issue.introduced else None, version_key(issue.fixed)
+
+
+def _in_range(key: VersionKey | None, bounds: Range) -> bool:
+    introduced, fixed = bounds
     if key is None or fixed is None or key >= fixed:
         return False
-    introduced = version_key(issue.introduced) if issue.introduced else None
     return introduced is None or key >= introduced
+
+
+#: the range of each known issue by its place in the table, read when first needed (a
+#: version the fast reader cannot read compiles a pattern: only for an installed package)
+_RANGES: dict[int, Range] = {}
 
 
 def affecting(ctx: RuleContext) -> Iterator[tuple[SdkIssue, str]]:
@@ -89,9 +106,14 @@ def affecting(ctx: RuleContext) -> Iterator[tuple[SdkIssue, str]]:
     }
     from foundry_doctor.knowledge.sdk_issues import SDK_ISSUES  # loaded when first needed
 
-    for issue in SDK_ISSUES:
+    for index, issue in enumerate(SDK_ISSUES):
         version = lowered.get(issue.package)
-        if version is not None and affects(issue, version):
+        if version is None:
+            continue
+        bounds = _RANGES.get(index)
+        if bounds is None:
+            bounds = _RANGES[index] = _range(issue)
+        if _in_range(version_key(version), bounds):
             yield issue, version
 
 
