@@ -267,23 +267,22 @@ class Diagnosis(_DiagnosisFields):
         """The diagnosis whose cause is ``primary``. Its texts were made safe when the finding
         was made, and the guards are idempotent, so they are taken as they are; the
         identifiers of the call are quoted as in :meth:`__new__`."""
-        return tuple.__new__(
+        # the generated constructor of the fields, by name: the guarding one is not asked again
+        return _DiagnosisFields.__new__(
             cls,
-            (
-                primary.rule,
-                primary.code,
-                primary.title,
-                primary.explanation,
-                primary.evidence,
-                primary.fix,
-                tuple(secondary),
-                primary.docs_url,
-                status,
-                None if request_id is None else quote(request_id, limit=_ID_LIMIT),
-                None if case_id is None else quote(case_id, limit=_CASE_ID_LIMIT),
-                primary.missing_facts,
-                primary.confidence,
-            ),
+            rule=primary.rule,
+            code=primary.code,
+            title=primary.title,
+            explanation=primary.explanation,
+            evidence=primary.evidence,
+            fix=primary.fix,
+            secondary=tuple(secondary),
+            docs_url=primary.docs_url,
+            status=status,
+            request_id=None if request_id is None else quote(request_id, limit=_ID_LIMIT),
+            case_id=None if case_id is None else quote(case_id, limit=_CASE_ID_LIMIT),
+            missing_facts=primary.missing_facts,
+            confidence=primary.confidence,
         )
 
     @property

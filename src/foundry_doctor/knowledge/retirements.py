@@ -166,7 +166,12 @@ MODEL_RETIREMENTS: tuple[ModelRetirement, ...] = (
     # 0301 and 0613 retired first (retirements.md 2.1); the entry after it, with every version,
     # answers for a deployment named after the model alone
     ModelRetirement(
-        "gpt-35-turbo", ("0301", "0613"), "2025-02-13", "gpt-4o-mini or gpt-4.1-mini", _R, False
+        "gpt-35-turbo",
+        ("0301", "0613"),
+        "2025-02-13",
+        "gpt-4o-mini or gpt-4.1-mini",
+        _R,
+        every_version=False,
     ),
     ModelRetirement(
         "gpt-35-turbo",
@@ -175,7 +180,9 @@ MODEL_RETIREMENTS: tuple[ModelRetirement, ...] = (
         "gpt-4o-mini or gpt-4.1-mini",
         (s.RETIRED_MODELS, s.GPT35_RETIRED),
     ),
-    ModelRetirement("gpt-3.5-turbo", ("0301", "0613"), "2025-02-13", "gpt-4o-mini", _R, False),
+    ModelRetirement(
+        "gpt-3.5-turbo", ("0301", "0613"), "2025-02-13", "gpt-4o-mini", _R, every_version=False
+    ),
     ModelRetirement(
         "gpt-3.5-turbo",
         ("0301", "0613", "1106", "0125"),
